@@ -1,0 +1,1 @@
+"""Build tooling for the nnlit book (not part of the nnlit package readers install)."""

@@ -1,0 +1,96 @@
+"""Build or serve both editions of the book: `python -m booktools build|serve`.
+
+The Chinese edition (mkdocs.yml) is built into SITE, the English one
+(mkdocs.en.yml) into SITE/en. Chapters are executed once and cached
+(booktools/execute.py), so the second edition and every later build reuse the
+outputs of the first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+EDITIONS = {"zh": ("mkdocs.yml", ""), "en": ("mkdocs.en.yml", "en")}
+WATCHED = ["docs", "nnlit", "booktools", "overrides", "mkdocs.yml", "mkdocs.en.yml"]
+
+
+def build_edition(lang: str, site_dir: Path, strict: bool = True, serve_url: str | None = None) -> None:
+    config_file, subdir = EDITIONS[lang]
+    target = site_dir / subdir
+    config = load_config(str(ROOT / config_file), site_dir=str(target), strict=strict)
+    # mkdocs cleans its site_dir; keep the other edition out of harm's way.
+    keep = site_dir / "en" if lang == "zh" and (site_dir / "en").is_dir() else None
+    with tempfile.TemporaryDirectory(dir=site_dir.parent) as hold:
+        if keep:
+            keep = keep.rename(Path(hold) / "en")
+        try:
+            mkdocs_build(config, serve_url=serve_url)
+        finally:
+            if keep:
+                keep.rename(site_dir / "en")
+
+
+def build(site_dir: Path, strict: bool = True, serve_url: str | None = None) -> float:
+    start = time.perf_counter()
+    site_dir.mkdir(parents=True, exist_ok=True)
+    for lang in EDITIONS:
+        build_edition(lang, site_dir, strict=strict, serve_url=serve_url)
+    return time.perf_counter() - start
+
+
+def serve(site_dir: Path, host: str, port: int) -> None:
+    from mkdocs.livereload import LiveReloadServer
+
+    url = f"http://{host}:{port}/"
+
+    def rebuild() -> None:
+        try:
+            seconds = build(site_dir, strict=False, serve_url=url)
+            logging.getLogger("mkdocs").info("Rebuilt both editions in %.1f s", seconds)
+        except Exception as error:  # keep serving; the terminal shows what broke
+            logging.getLogger("mkdocs").error("Build failed: %s", error)
+
+    rebuild()
+    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site_dir))
+    for path in WATCHED:
+        server.watch(str(ROOT / path))
+    print(f"Serving the book at {url} (中文) and {url}en/ (English). Ctrl-C stops.")
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m booktools", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_build = sub.add_parser("build", help="build both editions strictly into the site dir")
+    p_build.add_argument("--site-dir", type=Path, default=ROOT / "site")
+    p_serve = sub.add_parser("serve", help="build, serve with live reload, rebuild on change")
+    p_serve.add_argument("--site-dir", type=Path, default=ROOT / ".cache" / "serve-site")
+    p_serve.add_argument("--host", default="127.0.0.1")
+    p_serve.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+    if args.command == "build":
+        if args.site_dir.exists():
+            shutil.rmtree(args.site_dir)
+        seconds = build(args.site_dir.resolve())
+        print(f"Built both editions into {args.site_dir} in {seconds:.1f} s")
+    else:
+        serve(args.site_dir.resolve(), args.host, args.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Turn a jupytext Markdown chapter plus its executed outputs into a page and a notebook.
+
+The page is ordinary MkDocs Markdown: the prose as written, each code cell as a
+fenced block, and each output below it (text, Markdown tables, LaTeX, figures).
+Because the page goes through MkDocs' own Markdown pipeline, admonitions, tabs,
+footnotes, snippet includes, equation tags and strict link checks all work in
+executable chapters exactly as they do everywhere else.
+
+Inline values: prose may write ``{{ expression }}``. The expression is evaluated
+in the chapter's kernel at that point of the chapter, and its ``str()`` replaces
+the placeholder, so a number in a sentence is the number the code produced.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+from .execute import PREAMBLE, ROOT
+
+INLINE = re.compile(r"\{\{ (.+?) \}\}")
+INLINE_MIME = "application/x.nnlit-inline+json"
+SNIPPET = re.compile(r'^--8<-- "([^"]+)"\s*$', re.MULTILINE)
+SNIPPET_BASE = ROOT / "docs"
+HIDE_INPUT = "hide-input"
+
+
+@dataclass
+class Chapter:
+    """A chapter split into what runs (code) and what is read (markdown)."""
+
+    notebook: nbformat.NotebookNode
+    code: list[str] = field(default_factory=list)  # what the kernel runs, in order
+
+    @classmethod
+    def read(cls, path: Path) -> "Chapter":
+        notebook = jupytext.read(path, fmt="md")
+        chapter = cls(notebook)
+        for cell in notebook.cells:
+            if cell.cell_type == "markdown" and INLINE.search(cell.source):
+                chapter.code.append(_inline_cell(INLINE.findall(cell.source)))
+            elif cell.cell_type == "code":
+                chapter.code.append(cell.source)
+        return chapter
+
+
+def is_executable(meta: dict) -> bool:
+    """A page is executable when its front matter carries a jupytext kernelspec."""
+    return bool((meta.get("jupyter") or {}).get("kernelspec"))
+
+
+def _inline_cell(expressions: list[str]) -> str:
+    values = ", ".join(f"str({expr})" for expr in expressions)
+    return ("from IPython.display import display as _nnlit_display\n"
+            f'_nnlit_display({{"{INLINE_MIME}": [{values}]}}, raw=True)')
+
+
+def _substitute(source: str, outputs: list[dict]) -> str:
+    values = next(o["data"][INLINE_MIME] for o in outputs if INLINE_MIME in o.get("data", {}))
+    it = iter(values)
+    return INLINE.sub(lambda _: next(it), source)
+
+
+def _fence(text: str, lang: str = "") -> str:
+    ticks = "```"
+    while ticks in text:
+        ticks += "`"
+    return f"{ticks}{lang}\n{text.rstrip()}\n{ticks}"
+
+
+@dataclass
+class Rendered:
+    markdown: str
+    notebook: nbformat.NotebookNode
+    figures: dict[str, bytes]  # file name -> PNG bytes
+
+
+def render(chapter: Chapter, outputs: list[list[dict]], stem: str, download_label: str) -> Rendered:
+    """Interleave prose and outputs into page Markdown; build the downloadable notebook."""
+    parts: list[str] = []
+    figures: dict[str, bytes] = {}
+    nb_cells = [nbformat.v4.new_code_cell(PREAMBLE)]
+    results = iter(outputs)
+    for cell in chapter.notebook.cells:
+        if cell.cell_type == "markdown":
+            text = cell.source
+            if INLINE.search(text):
+                text = _substitute(text, next(results))
+            parts.append(text)
+            nb_cells.append(nbformat.v4.new_markdown_cell(_expand_snippets(text)))
+        elif cell.cell_type == "code":
+            cell_outputs = next(results)
+            tags = cell.metadata.get("tags", [])
+            if HIDE_INPUT not in tags:
+                parts.append(_fence(cell.source, "python"))
+            parts.extend(_render_outputs(cell_outputs, stem, figures))
+            executed = nbformat.v4.new_code_cell(cell.source, metadata=copy.deepcopy(cell.metadata))
+            executed.outputs = [nbformat.from_dict(o) for o in cell_outputs]
+            nb_cells.append(executed)
+    markdown = _add_download_link("\n\n".join(parts), f"{stem}.ipynb", download_label)
+    notebook = nbformat.v4.new_notebook(cells=nb_cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    })
+    return Rendered(markdown, notebook, figures)
+
+
+def _render_outputs(outputs: list[dict], stem: str, figures: dict[str, bytes]) -> list[str]:
+    rendered = [_render_output(o, stem, figures) for o in outputs]
+    body = "\n\n".join(r for r in rendered if r)
+    if not body:
+        return []
+    return [f'<div class="nb-output" markdown>\n\n{body}\n\n</div>']
+
+
+def _render_output(out: dict, stem: str, figures: dict[str, bytes]) -> str:
+    kind = out["output_type"]
+    if kind == "stream":
+        return _fence(out["text"], "text")
+    data = out.get("data", {})
+    if INLINE_MIME in data:
+        return ""
+    if "text/markdown" in data:
+        return data["text/markdown"]
+    if "image/png" in data:
+        png = base64.b64decode(data["image/png"])
+        name = f"{stem}-{hashlib.sha256(png).hexdigest()[:12]}.png"
+        figures[name] = png
+        return f"![]({stem}.figures/{name}){{ .nb-figure loading=lazy }}"
+    if "text/latex" in data:
+        return data["text/latex"].strip()
+    if "text/plain" in data:
+        return _fence(data["text/plain"], "text")
+    raise ValueError(f"{stem}: an output with no renderable type: {sorted(data)}")
+
+
+def _add_download_link(markdown: str, target: str, label: str) -> str:
+    """Put the notebook download button right under the page's title."""
+    link = f"[:material-download: {label}]({target}){{ .md-button .nb-download download }}"
+    title = re.search(r"^# .+$", markdown, re.MULTILINE)
+    if title is None:
+        return f"{link}\n\n{markdown}"
+    end = title.end()
+    return f"{markdown[:end]}\n\n{link}{markdown[end:]}"
+
+
+def _expand_snippets(text: str) -> str:
+    """Inline `--8<--` includes so the downloaded notebook stands on its own."""
+    return SNIPPET.sub(lambda m: (SNIPPET_BASE / m.group(1)).read_text(encoding="utf-8").strip(), text)

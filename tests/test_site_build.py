@@ -1,0 +1,70 @@
+"""The site builds strictly, runs its code, and loads nothing from outside."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.site
+
+EXTERNAL_ASSET = re.compile(
+    r"""<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//"""
+    r"""|<link\b(?=[^>]*\brel\s*=\s*["']?(?:stylesheet|preload|modulepreload|icon|manifest))"""
+    r"""[^>]*\bhref\s*=\s*["']?(?:https?:)?//""",
+    re.IGNORECASE,
+)
+EXTERNAL_CSS = re.compile(r"""(?:url\(\s*["']?|@import\s+["']?)(?:https?:)?//""", re.IGNORECASE)
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_both_editions_have_the_same_pages(built_site):
+    zh = {p.relative_to(built_site) for p in html_pages(built_site) if "en" not in p.relative_to(built_site).parts[:1]}
+    en = {p.relative_to(built_site / "en") for p in html_pages(built_site / "en")}
+    assert zh == en, f"only in zh: {sorted(map(str, zh - en))}; only in en: {sorted(map(str, en - zh))}"
+
+
+def test_no_asset_loads_from_outside(built_site):
+    offenders = []
+    for page in html_pages(built_site):
+        for match in EXTERNAL_ASSET.finditer(page.read_text(encoding="utf-8")):
+            offenders.append(f"{page.relative_to(built_site)}: {match.group(0)[:120]}")
+    for sheet in built_site.rglob("*.css"):
+        for match in EXTERNAL_CSS.finditer(sheet.read_text(encoding="utf-8", errors="replace")):
+            offenders.append(f"{sheet.relative_to(built_site)}: {match.group(0)}")
+    assert not offenders, "assets loaded from outside the site:\n" + "\n".join(offenders)
+
+
+def test_the_external_asset_scan_can_fail():
+    assert EXTERNAL_ASSET.search('<script src="https://cdn.example.org/x.js"></script>')
+    assert EXTERNAL_ASSET.search("<link rel='stylesheet' href='//fonts.example.org/a.css'>")
+    assert not EXTERNAL_ASSET.search('<a href="https://example.org">a link is fine</a>')
+    assert EXTERNAL_CSS.search("@font-face{src:url(https://fonts.example.org/a.woff2)}")
+
+
+@pytest.mark.parametrize("lang", ["", "en"])
+def test_demo_page_shows_real_output(built_site, lang):
+    html = (built_site / lang / "demo" / "index.html").read_text(encoding="utf-8")
+    # sigma at -4, -1, 0, 1, 4 rounded to 4 places, as numpy prints it
+    assert "[0.018  0.2689 0.5    0.7311 0.982 ]" in html
+    assert "0.7311" in re.sub(r"<pre.*?</pre>", "", html, flags=re.S), "inline value missing from prose"
+    assert "{{" not in html
+    figure = re.search(r'<img[^>]*src="([^"]+\.png)"', html)
+    assert figure, "the demo figure is missing"
+    png = (built_site / lang / "demo" / figure.group(1)).resolve()
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("lang", ["", "en"])
+def test_demo_notebook_downloads_with_outputs(built_site, lang):
+    notebook = json.loads((built_site / lang / "demo.ipynb").read_text(encoding="utf-8"))
+    assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert any(o.get("output_type") == "stream" for c in code for o in c["outputs"])
+    markdown = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    assert "0.7311" in markdown and "{{" not in markdown
