@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from booktools import chapter as chapters  # noqa: E402
-from booktools import execute  # noqa: E402
+from booktools import execute, glossary  # noqa: E402
 from booktools.languages import LANGUAGES, other_language_url  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.nnlit")
@@ -117,7 +117,8 @@ def _add_assets(files: Files, config) -> None:
 
 def on_page_markdown(markdown, page, config, files):
     rendered = _rendered.get(page.file.src_uri)
-    return rendered.markdown if rendered else markdown
+    markdown = rendered.markdown if rendered else markdown
+    return glossary.expand(markdown, config.theme["language"])
 
 
 def on_page_context(context, page, config, nav):

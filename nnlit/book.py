@@ -1,0 +1,44 @@
+"""Small display helpers for the book's chapters (no dependency beyond the stdlib).
+
+A chapter cell that ends with one of these objects shows it as Markdown, both on
+the built page and in Jupyter, so tables and source listings are real output.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Sequence
+
+
+class Markdown:
+    """Text that Jupyter (and the book's renderer) display as Markdown."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def show_source(obj) -> Markdown:
+    """The source of a function or class of nnlit, as it is on disk right now."""
+    source = inspect.getsource(obj).rstrip()
+    module = inspect.getmodule(obj).__name__
+    ticks = "```" + "`" * source.count("```")
+    return Markdown(f'{ticks}python title="{module}"\n{source}\n{ticks}')
+
+
+def table(rows: Iterable[Sequence], headers: Sequence[str], floatfmt: str = ".4g") -> Markdown:
+    """A Markdown table; floats are formatted with `floatfmt`."""
+
+    def cell(value) -> str:
+        text = format(value, floatfmt) if isinstance(value, float) else str(value)
+        return text.replace("|", r"\|")
+
+    lines = ["| " + " | ".join(map(cell, headers)) + " |",
+             "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
+    return Markdown("\n".join(lines))

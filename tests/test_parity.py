@@ -1,0 +1,85 @@
+"""Bilingual parity: every page exists in both languages with the same skeleton."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from booktools import glossary
+from booktools.structure import differences, skeleton
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+ZH, EN = DOCS / "zh", DOCS / "en"
+
+
+def pages(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*.md")}
+
+
+def test_every_page_exists_in_both_languages():
+    only_zh, only_en = pages(ZH) - pages(EN), pages(EN) - pages(ZH)
+    assert not only_zh and not only_en, f"only in docs/zh: {sorted(only_zh)}; only in docs/en: {sorted(only_en)}"
+
+
+@pytest.mark.parametrize("page", sorted(pages(ZH) & pages(EN)))
+def test_page_skeletons_match(page):
+    zh = skeleton((ZH / page).read_text(encoding="utf-8"))
+    en = skeleton((EN / page).read_text(encoding="utf-8"))
+    problems = differences(zh, en)
+    assert not problems, f"{page}: the two languages diverge:\n  " + "\n  ".join(problems)
+
+
+ZH_PAGE = """# 标题\n\n## 一\n\n$$ a \\tag{1.1} $$\n\n```python\nx = 1  # 注释\n```\n\n![](a.png)\n"""
+EN_PAGE = """# Title\n\n## One\n\n$$ a \\tag{1.1} $$\n\n```python\nx = 1  # comment\n```\n\n![](a.png)\n"""
+
+
+def test_parity_ignores_wording_and_comments():
+    assert differences(skeleton(ZH_PAGE), skeleton(EN_PAGE)) == []
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda t: t.replace("## One", "### One"), "headings"),
+    (lambda t: t.replace("## One\n", ""), "headings"),
+    (lambda t: t.replace("\\tag{1.1}", "\\tag{1.2}"), "equations"),
+    (lambda t: t.replace("x = 1", "x = 2"), "code_cells"),
+    (lambda t: t + '\n--8<-- "derivations/x.md"\n', "includes"),
+    (lambda t: t + "\n![](b.png)\n", "figures"),
+    (lambda t: t + '\n??? success "Solution"\n\n    text\n', "admonitions"),
+    (lambda t: t + "\nvalue {{ x }}\n", "inline values"),
+])
+def test_parity_catches_each_kind_of_divergence(edit, expected):
+    problems = differences(skeleton(ZH_PAGE), skeleton(edit(EN_PAGE)))
+    assert problems and expected in problems[0], problems
+
+
+def test_glossary_is_consistent():
+    entries = glossary.load()
+    for key in ("id", "en", "zh"):
+        values = [e[key] for e in entries]
+        duplicates = {v for v in values if values.count(v) > 1}
+        assert not duplicates, f"glossary: duplicate {key}: {sorted(duplicates)}"
+
+
+def test_chinese_pages_use_the_glossary_terms():
+    avoided = {variant: entry for entry in glossary.load() for variant in entry.get("avoid", [])}
+    found = []
+    for page in sorted(ZH.rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for variant, entry in avoided.items():
+            for line_no, line in enumerate(text.splitlines(), 1):
+                if variant in line:
+                    found.append(f"docs/zh/{page.relative_to(ZH)}:{line_no}: "
+                                 f"'{variant}' — the book says '{entry['zh']}' ({entry['en']})")
+    assert not found, "terms outside the glossary:\n" + "\n".join(found)
+
+
+def test_glossary_links_point_at_real_terms():
+    ids = {e["id"] for e in glossary.load()}
+    bad = []
+    for page in sorted(list(ZH.rglob("*.md")) + list(EN.rglob("*.md"))):
+        for anchor in re.findall(r"glossary\.md#([\w-]+)", page.read_text(encoding="utf-8")):
+            if anchor not in ids:
+                bad.append(f"{page.relative_to(DOCS)}: glossary.md#{anchor}")
+    assert not bad, "links to unknown glossary terms:\n" + "\n".join(bad)
