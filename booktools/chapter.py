@@ -30,6 +30,7 @@ INLINE_MIME = "application/x.nnlit-inline+json"
 SNIPPET = re.compile(r'^--8<-- "([^"]+)"\s*$', re.MULTILINE)
 SNIPPET_BASE = ROOT / "docs"
 HIDE_INPUT = "hide-input"
+IN_BLOCK = "in-block"  # render the cell inside the admonition/details block just above it
 
 
 @dataclass
@@ -98,9 +99,11 @@ def render(chapter: Chapter, outputs: list[list[dict]], stem: str, download_labe
         elif cell.cell_type == "code":
             cell_outputs = next(results)
             tags = cell.metadata.get("tags", [])
-            if HIDE_INPUT not in tags:
-                parts.append(_fence(cell.source, "python"))
-            parts.extend(_render_outputs(cell_outputs, stem, figures))
+            shown = [] if HIDE_INPUT in tags else [_fence(cell.source, "python")]
+            shown += _render_outputs(cell_outputs, stem, figures)
+            if IN_BLOCK in tags:
+                shown = [_indent(part) for part in shown]
+            parts.extend(shown)
             executed = nbformat.v4.new_code_cell(cell.source, metadata=copy.deepcopy(cell.metadata))
             executed.outputs = [nbformat.from_dict(o) for o in cell_outputs]
             nb_cells.append(executed)
@@ -139,6 +142,10 @@ def _render_output(out: dict, stem: str, figures: dict[str, bytes]) -> str:
     if "text/plain" in data:
         return _fence(data["text/plain"], "text")
     raise ValueError(f"{stem}: an output with no renderable type: {sorted(data)}")
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line if line.strip() else "" for line in text.splitlines())
 
 
 def _add_download_link(markdown: str, target: str, label: str) -> str:
