@@ -43,20 +43,21 @@ class ChapterExecutionError(RuntimeError):
     """A cell raised, or wrote to stderr: the build must stop, not render it."""
 
 
-def _digest_files(paths: list[Path]) -> str:
+def _digest_files(paths: list[Path], root: Path) -> str:
     hasher = hashlib.sha256()
     for path in sorted(paths):
-        hasher.update(str(path.relative_to(ROOT)).encode())
+        hasher.update(str(path.relative_to(root)).encode())
         hasher.update(path.read_bytes())
     return hasher.hexdigest()
 
 
-def environment_digest() -> str:
-    """Hash of what every chapter depends on besides its own code."""
-    package = [p for p in (ROOT / "nnlit").rglob("*.py")]
-    derivations = [p for p in (ROOT / "docs" / "derivations").rglob("*") if p.is_file()]
-    lock = [ROOT / "requirements.lock"]
-    return _digest_files(package + derivations + [p for p in lock if p.exists()])
+def environment_digest(root: Path = ROOT) -> str:
+    """Hash of what every chapter depends on besides its own code: the package
+    source, the generated derivations and the locked dependency versions."""
+    package = list((root / "nnlit").rglob("*.py"))
+    derivations = [p for p in (root / "docs" / "derivations").rglob("*") if p.is_file()]
+    lock = [p for p in [root / "requirements.lock"] if p.exists()]
+    return _digest_files(package + derivations + lock, root)
 
 
 def cache_key(code_cells: list[str], env_digest: str) -> str:

@@ -1,0 +1,103 @@
+"""The book's build machinery: cache keys, rendering of executed chapters, language links."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from booktools import chapter as chapters
+from booktools import execute
+from booktools.languages import other_language_url
+
+CHAPTER = """---
+jupyter:
+  kernelspec:
+    display_name: Python 3
+    language: python
+    name: python3
+---
+
+# Title
+
+Some prose.
+
+```python
+x = 21 * 2
+print(x)
+```
+
+The answer is {{ x }}.
+
+```python tags=["hide-input"]
+print("only the output")
+```
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "chapter.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_cache_key_follows_code_not_prose(tmp_path):
+    base = chapters.Chapter.read(write(tmp_path, CHAPTER))
+    prose = chapters.Chapter.read(write(tmp_path, CHAPTER.replace("Some prose.", "Other words.")))
+    code = chapters.Chapter.read(write(tmp_path, CHAPTER.replace("21 * 2", "6 * 7")))
+    key = lambda ch: execute.cache_key(ch.code, "env")  # noqa: E731
+    assert key(base) == key(prose)
+    assert key(base) != key(code)
+    assert execute.cache_key(base.code, "env") != execute.cache_key(base.code, "other env")
+
+
+def test_environment_digest_covers_package_source_derivations_and_lock(tmp_path):
+    root = Path(execute.ROOT)
+    for name in ("nnlit", "docs/derivations"):
+        shutil.copytree(root / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(root / "requirements.lock", tmp_path / "requirements.lock")
+    before = execute.environment_digest(tmp_path)
+    (tmp_path / "nnlit" / "book.py").write_text("# edited\n", encoding="utf-8")
+    after_package = execute.environment_digest(tmp_path)
+    (tmp_path / "docs" / "derivations" / "new.md").write_text("$$x$$\n", encoding="utf-8")
+    after_derivation = execute.environment_digest(tmp_path)
+    (tmp_path / "requirements.lock").write_text("numpy==0\n", encoding="utf-8")
+    after_lock = execute.environment_digest(tmp_path)
+    assert len({before, after_package, after_derivation, after_lock}) == 4
+
+
+def test_render_substitutes_values_hides_inputs_and_builds_the_notebook(tmp_path):
+    chapter = chapters.Chapter.read(write(tmp_path, CHAPTER))
+    assert len(chapter.code) == 3  # two cells and the inline-value cell between them
+    outputs = [
+        [{"output_type": "stream", "name": "stdout", "text": "42\n"}],
+        [{"output_type": "display_data", "metadata": {}, "data": {chapters.INLINE_MIME: ["42"]}}],
+        [{"output_type": "stream", "name": "stdout", "text": "only the output\n"}],
+    ]
+    page = chapters.render(chapter, outputs, "chapter", "Download")
+    assert "The answer is 42." in page.markdown
+    assert 'print("only the output")' not in page.markdown
+    assert "only the output" in page.markdown
+    assert page.markdown.index("(chapter.ipynb)") > page.markdown.index("# Title")
+    code = [c for c in page.notebook.cells if c.cell_type == "code"]
+    assert [c.source for c in code][1:] == ["x = 21 * 2\nprint(x)", 'print("only the output")']
+    assert code[1].outputs[0]["text"] == "42\n"
+
+
+def test_a_cell_that_writes_to_stderr_fails_the_build():
+    outputs = [[{"output_type": "stream", "name": "stderr", "text": "RuntimeWarning: overflow"}]]
+    with pytest.raises(execute.ChapterExecutionError, match="stderr"):
+        execute._refuse_stderr(outputs, ["np.exp(1000)"], "ch.md")
+
+
+@pytest.mark.parametrize("current, target, url, expected", [
+    ("zh", "en", "", "en/"),
+    ("zh", "en", "demo/", "../en/demo/"),
+    ("en", "zh", "demo/", "../../demo/"),
+    ("en", "zh", "", "../"),
+    ("zh", "zh", "demo/", "../demo/"),
+    ("en", "en", "", "../en/"),
+])
+def test_language_switch_links_to_the_same_page(current, target, url, expected):
+    assert other_language_url(current, target, url) == expected
