@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE_DIR = ROOT / ".cache" / "executed"
+CACHE_DIR = Path(os.environ.get("NNLIT_CACHE_DIR", ROOT / ".cache" / "executed"))
 
 # Bump when the way cells are executed changes, so old entries stop matching.
 EXECUTOR_VERSION = "1"

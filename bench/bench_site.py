@@ -1,0 +1,101 @@
+"""Measure the loops contributors live in, and print them as a table.
+
+    .venv/bin/python bench/bench_site.py [--skip-tests]
+
+Runs in a scratch copy of the committed tree with its own, empty execution cache,
+so the figures are a true cold start and the working tree is never touched:
+
+- cold build of both editions (every chapter executed);
+- rebuild with no change (nothing executed);
+- one chapter's prose edited (nothing executed), and one chapter's code edited
+  (that chapter alone executed);
+- the derivation command (`python -m nnlit derive`) and its `--check`;
+- the test command (`python -m pytest`), unless --skip-tests.
+
+Targets (issue 8): cold build <= 120 s, no-change rebuild <= 10 s, tests <= 300 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {"cold build": 120, "no-change rebuild": 10, "test command": 300, "derive": 30}
+
+
+def scratch_copy(dest: Path) -> Path:
+    """The tracked files of the working tree (committed or not), plus node_modules."""
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                           cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, files):
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if (ROOT / name).is_file():
+            shutil.copy2(ROOT / name, target)
+    (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    return dest
+
+
+def timed(cmd: list[str], cwd: Path, env: dict) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return seconds
+
+
+def first_chapter(work: Path) -> Path:
+    chapters = sorted((work / "docs" / "en").glob("[0-9][0-9]-*.md")) or [work / "docs" / "en" / "demo.md"]
+    return chapters[0]
+
+
+def edit_prose(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip() + "\n\nA sentence added by the benchmark.\n", encoding="utf-8")
+
+
+def edit_code(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"```python\n", "```python\n_bench = 1\n", text, count=1), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--skip-tests", action="store_true")
+    args = parser.parse_args()
+    rows: list[tuple[str, float]] = []
+    with tempfile.TemporaryDirectory(prefix="nnlit-bench-") as tmp:
+        work = scratch_copy(Path(tmp) / "repo")
+        env = dict(os.environ, NNLIT_CACHE_DIR=str(Path(tmp) / "cache"))
+        build = [sys.executable, "-m", "booktools", "build", "--site-dir", str(Path(tmp) / "site")]
+        rows.append(("cold build", timed(build, work, env)))
+        rows.append(("no-change rebuild", timed(build, work, env)))
+        chapter = first_chapter(work)
+        edit_prose(chapter)
+        rows.append((f"prose edit ({chapter.name})", timed(build, work, env)))
+        edit_code(chapter)
+        rows.append((f"code edit ({chapter.name})", timed(build, work, env)))
+        if (work / "nnlit" / "derive.py").exists():
+            rows.append(("derive", timed([sys.executable, "-m", "nnlit", "derive"], work, env)))
+            rows.append(("derive --check", timed([sys.executable, "-m", "nnlit", "derive", "--check"], work, env)))
+        if not args.skip_tests:
+            rows.append(("test command", timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                                               work, env)))
+    print(f"\n{'measure':<34} {'seconds':>8}  target")
+    for name, seconds in rows:
+        target = TARGETS.get(name)
+        verdict = "" if target is None else f"<= {target} s {'ok' if seconds <= target else 'MISSED'}"
+        print(f"{name:<34} {seconds:>8.1f}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
