@@ -65,22 +65,53 @@ def build(site_dir: Path, strict: bool = True, serve_url: str | None = None,
     return time.perf_counter() - start
 
 
+def editions_affected(changed: set[Path]) -> list[str]:
+    """A page edit rebuilds only its own edition; anything else rebuilds both."""
+    touched = set()
+    for path in changed:
+        parts = path.relative_to(ROOT).parts if path.is_relative_to(ROOT) else ()
+        lang = parts[1] if len(parts) > 2 and parts[0] == "docs" and parts[1] in EDITIONS else None
+        if lang is None:
+            return list(EDITIONS)
+        touched.add(lang)
+    return [lang for lang in EDITIONS if lang in touched] or list(EDITIONS)
+
+
 def serve(site_dir: Path, host: str, port: int) -> None:
+    import threading
+
+    import watchdog.events
     from mkdocs.livereload import LiveReloadServer
 
     url = f"http://{host}:{port}/"
+    log = logging.getLogger("mkdocs")
+    changed: set[Path] = set()
+    lock = threading.Lock()
 
     def rebuild() -> None:
+        with lock:
+            langs = editions_affected(changed) if changed else list(EDITIONS)
+            changed.clear()
+        start = time.perf_counter()
         try:
-            seconds = build(site_dir, strict=False, serve_url=url)
-            logging.getLogger("mkdocs").info("Rebuilt both editions in %.1f s", seconds)
+            for lang in langs:
+                build_edition(lang, site_dir, strict=False, serve_url=url)
+            log.info("Rebuilt %s in %.1f s", " and ".join(langs), time.perf_counter() - start)
         except Exception as error:  # keep serving; the terminal shows what broke
-            logging.getLogger("mkdocs").error("Build failed: %s", error)
+            log.error("Build failed: %s", error)
 
+    class Recorder(watchdog.events.FileSystemEventHandler):
+        def on_any_event(self, event):
+            if not event.is_directory:
+                with lock:
+                    changed.add(Path(event.src_path))
+
+    site_dir.mkdir(parents=True, exist_ok=True)
     rebuild()
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site_dir))
     for path in WATCHED:
         server.watch(str(ROOT / path))
+        server.observer.schedule(Recorder(), str(ROOT / path), recursive=True)
     print(f"Serving the book at {url} (中文) and {url}en/ (English). Ctrl-C stops.")
     try:
         server.serve()

@@ -101,3 +101,13 @@ def test_a_cell_that_writes_to_stderr_fails_the_build():
 ])
 def test_language_switch_links_to_the_same_page(current, target, url, expected):
     assert other_language_url(current, target, url) == expected
+
+
+def test_a_page_edit_rebuilds_only_its_own_edition():
+    from booktools.__main__ import ROOT, editions_affected
+
+    assert editions_affected({ROOT / "docs/zh/demo.md"}) == ["zh"]
+    assert editions_affected({ROOT / "docs/en/demo.md"}) == ["en"]
+    assert editions_affected({ROOT / "docs/en/demo.md", ROOT / "docs/zh/demo.md"}) == ["zh", "en"]
+    assert editions_affected({ROOT / "nnlit/book.py"}) == ["zh", "en"]
+    assert editions_affected({ROOT / "docs/derivations/x.md"}) == ["zh", "en"]
