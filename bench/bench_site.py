@@ -78,6 +78,7 @@ def main() -> None:
         env = dict(os.environ, NNLIT_CACHE_DIR=str(Path(tmp) / "cache"))
         build = [sys.executable, "-m", "booktools", "build", "--site-dir", str(Path(tmp) / "site")]
         rows.append(("cold build", timed(build, work, env)))
+        site_mb = sum(f.stat().st_size for f in (Path(tmp) / "site").rglob("*") if f.is_file()) / 1e6
         rows.append(("no-change rebuild", timed(build, work, env)))
         chapter = first_chapter(work)
         edit_prose(chapter)
@@ -90,7 +91,8 @@ def main() -> None:
         if not args.skip_tests:
             rows.append(("test command", timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
                                                work, env)))
-    print(f"\n{'measure':<34} {'seconds':>8}  target")
+    print(f"\nbuilt site: {site_mb:.1f} MB (both editions)")
+    print(f"{'measure':<34} {'seconds':>8}  target")
     for name, seconds in rows:
         target = TARGETS.get(name)
         verdict = "" if target is None else f"<= {target} s {'ok' if seconds <= target else 'MISSED'}"

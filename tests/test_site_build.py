@@ -68,3 +68,28 @@ def test_demo_notebook_downloads_with_outputs(built_site, lang):
     assert any(o.get("output_type") == "stream" for c in code for o in c["outputs"])
     markdown = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
     assert "0.7311" in markdown and "{{" not in markdown
+
+
+def test_no_edit_link_without_a_repository(built_site, monkeypatch):
+    from booktools import hooks
+
+    if hooks._git_remote_url() or __import__("os").environ.get("NNLIT_REPO_URL"):
+        pytest.skip("this checkout has a GitHub remote or NNLIT_REPO_URL is set")
+    html = (built_site / "demo" / "index.html").read_text(encoding="utf-8")
+    assert "md-content__button" not in html, "an edit link is shown with no repository configured"
+
+
+def test_edit_and_source_links_follow_the_repository_url(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, NNLIT_REPO_URL="https://github.com/example/nnlit")
+    subprocess.run([sys.executable, "-m", "booktools", "build", "--only", "demo.md",
+                    "--site-dir", str(tmp_path / "site")], cwd=Path(__file__).parent.parent,
+                   env=env, check=True, capture_output=True)
+    zh = (tmp_path / "site" / "demo" / "index.html").read_text(encoding="utf-8")
+    en = (tmp_path / "site" / "en" / "demo" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://github.com/example/nnlit/edit/main/docs/zh/demo.md"' in zh
+    assert 'href="https://github.com/example/nnlit/edit/main/docs/en/demo.md"' in en
+    assert 'href="https://github.com/example/nnlit"' in zh  # the header's source link
