@@ -54,8 +54,8 @@ def test_cache_key_follows_code_not_prose(tmp_path):
 
 def test_environment_digest_covers_package_source_derivations_and_lock(tmp_path):
     root = Path(execute.ROOT)
-    for name in ("nnlit", "docs/derivations"):
-        shutil.copytree(root / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(root / "nnlit", tmp_path / "nnlit", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "docs" / "derivations").mkdir(parents=True)
     shutil.copy(root / "requirements.lock", tmp_path / "requirements.lock")
     before = execute.environment_digest(tmp_path)
     (tmp_path / "nnlit" / "book.py").write_text("# edited\n", encoding="utf-8")
