@@ -8,7 +8,7 @@ UV      := $(BIN)/uv
 UV_VERSION := 0.13.9
 PORT    ?= 8000
 
-.PHONY: serve site test derive check-derive bench lock clean setup browser-deps
+.PHONY: serve site pdf test derive bench lock clean setup browser-deps
 
 ## serve: install everything, build both languages and serve them with live reload
 serve: setup
@@ -17,6 +17,10 @@ serve: setup
 ## site: install everything and build the static bilingual site into site/
 site: setup
 	$(BIN)/python -m booktools build
+
+## pdf: build the site, then print each edition to pdf/nnlit-zh.pdf and pdf/nnlit-en.pdf
+pdf: site browser-deps
+	$(BIN)/python -m booktools pdf
 
 ## test: install everything (browser included) and run every test
 test: setup browser-deps
@@ -55,4 +59,4 @@ lock:
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf site .cache
+	rm -rf site pdf .cache

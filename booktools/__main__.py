@@ -1,4 +1,4 @@
-"""Build or serve both editions of the book: `python -m booktools build|serve`.
+"""Build, serve or print both editions of the book: `python -m booktools build|serve|pdf`.
 
 The Chinese edition (mkdocs.yml) is built into SITE, the English one
 (mkdocs.en.yml) into SITE/en. Chapters are executed once and cached
@@ -127,6 +127,9 @@ def main(argv: list[str] | None = None) -> None:
     p_build = sub.add_parser("build", help="build both editions strictly into the site dir")
     p_build.add_argument("--site-dir", type=Path, default=ROOT / "site")
     p_build.add_argument("--only", metavar="PAGE", help="build only this chapter, e.g. 02-activations.md")
+    p_pdf = sub.add_parser("pdf", help="print each edition's whole-book page to a PDF")
+    p_pdf.add_argument("--site-dir", type=Path, default=ROOT / "site")
+    p_pdf.add_argument("--out", type=Path, default=ROOT / "pdf")
     p_serve = sub.add_parser("serve", help="build, serve with live reload, rebuild on change")
     p_serve.add_argument("--site-dir", type=Path, default=ROOT / ".cache" / "serve-site")
     p_serve.add_argument("--host", default="127.0.0.1")
@@ -138,6 +141,11 @@ def main(argv: list[str] | None = None) -> None:
             shutil.rmtree(args.site_dir)
         seconds = build(args.site_dir.resolve(), only=args.only)
         print(f"Built both editions into {args.site_dir} in {seconds:.1f} s")
+    elif args.command == "pdf":
+        from booktools.pdf import print_pdfs
+
+        for path in print_pdfs(args.site_dir.resolve(), args.out):
+            print(f"Wrote {path}")
     else:
         serve(args.site_dir.resolve(), args.host, args.port)
 
