@@ -1,0 +1,83 @@
+"""nnlit.plot: Figures built without pyplot, language-neutral labels, no show()."""
+
+import io
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from nnlit import datasets, plot
+from nnlit.activations import leaky_relu
+
+
+def all_labels(fig):
+    for ax in fig.axes:
+        yield ax.get_xlabel()
+        yield ax.get_ylabel()
+        yield ax.get_title()
+        legend = ax.get_legend()
+        if legend is not None:
+            yield from (t.get_text() for t in legend.get_texts())
+
+
+def assert_language_neutral(fig):
+    # math ($...$) or code identifiers only: no words in one language the other edition lacks
+    for label in all_labels(fig):
+        assert label == "" or label.startswith("$") or re.fullmatch(r"[a-z_]+(\(alpha=[\d.]+\))?|\d+", label), label
+
+
+def test_decision_boundary():
+    X, Y = datasets.planar_flower(m=40)
+    fig = plot.decision_boundary(lambda P: (P[0:1] > 0).astype(int), X, Y, resolution=30)
+    assert isinstance(fig, Figure) and len(fig.axes) == 1
+    ax = fig.axes[0]
+    assert len(ax.collections) >= 3                     # the filled regions and two classes of points
+    assert_language_neutral(fig)
+    fig.savefig(io.BytesIO(), format="png")             # it renders
+
+
+def test_decision_boundary_draws_into_a_given_axes_and_accepts_one_hot():
+    X, Y = datasets.spirals(n_classes=3, m=30)
+    fig = Figure()
+    ax = fig.add_subplot()
+    out = plot.decision_boundary(lambda P: np.zeros((1, P.shape[1]), dtype=int), X, Y, ax=ax, resolution=20)
+    assert out is fig
+    with pytest.raises(ValueError, match=r"X must have shape \(2, m\) to draw a plane, got \(3, 5\)"):
+        plot.decision_boundary(lambda P: P, np.zeros((3, 5)), np.zeros((1, 5)))
+
+
+def test_activation_curves():
+    fig = plot.activation_curves(["sigmoid", "relu", leaky_relu(alpha=0.2)])
+    assert len(fig.axes) == 2                            # g and g'
+    left, right = fig.axes
+    assert left.get_ylabel() == "$g(z)$" and right.get_ylabel() == "$g'(z)$"
+    assert len(left.get_lines()) == 3 + 2               # three curves and the two axis lines
+    sig = left.get_lines()[0]
+    assert sig.get_ydata()[200] == 0.5                  # sigmoid(0) at the middle of the grid
+    assert [t.get_text() for t in left.get_legend().get_texts()] == ["sigmoid", "relu", "leaky_relu(alpha=0.2)"]
+    assert_language_neutral(fig)
+    assert len(plot.activation_curves(["tanh"], derivative=False).axes) == 1
+    with pytest.raises(ValueError, match="softmax is not elementwise"):
+        plot.activation_curves(["softmax"])
+
+
+def test_cost_curve():
+    fig = plot.cost_curve([1.0, 0.5, 0.25], record_every=100, log=True)
+    line = fig.axes[0].get_lines()[0]
+    np.testing.assert_array_equal(line.get_xdata(), [0, 100, 200])
+    assert fig.axes[0].get_yscale() == "log"
+    assert_language_neutral(fig)
+    several = plot.cost_curve({"sgd": [1.0, 0.8], "adam": [1.0, 0.3]})
+    assert len(several.axes[0].get_lines()) == 2
+    assert [t.get_text() for t in several.axes[0].get_legend().get_texts()] == ["sgd", "adam"]
+
+
+def test_plot_uses_no_pyplot_and_never_shows():
+    code = ("import sys, nnlit.plot as p, nnlit.datasets as d; X, Y = d.moons(m=20); "
+            "p.decision_boundary(lambda P: (P[:1] > 0).astype(int), X, Y, resolution=10); "
+            "p.activation_curves(); p.cost_curve([1, 0.5]); print('matplotlib.pyplot' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False" and out.stderr == ""
