@@ -155,7 +155,7 @@ class ReLU(Activation):
         return (Z > 0).astype(np.float64)
 
     def _backward(self, Z, dA):
-        return np.where(Z > 0, dA, 0.0)
+        return dA * (Z > 0)
 
 
 class LeakyReLU(Activation):

@@ -82,7 +82,8 @@ class Dense:
     # -- unvalidated mathematics (the network calls these after checking once) ------
     def _forward(self, A_prev):
         self.A_prev = A_prev
-        self.Z = self.W @ A_prev + self.b
+        self.Z = self.W @ A_prev
+        self.Z += self.b                                  # in place: one pass, no temporary
         self.A = self.activation._forward(self.Z)
         return self.A
 
