@@ -29,16 +29,15 @@ def median_time(fn, number: int, repeat: int = 7) -> float:
     return statistics.median(timeit.repeat(fn, number=number, repeat=repeat)) / number
 
 
-def median_times(fns, number: int, repeat: int = 15) -> list[float]:
-    """Like median_time for several functions, their runs interleaved, so that a change in the
-    machine's load (other processes) affects all of them alike and their ratios stay fair."""
-    for fn in fns:
-        fn()
-    runs = [[] for _ in fns]
+def paired_times(step, floor, number: int, repeat: int = 21) -> tuple[float, float, float]:
+    """Median times of `step` and `floor` and the median of their ratio, their runs interleaved
+    so that a change in the machine's load (other processes) affects both alike."""
+    step(), floor()
+    pairs = []
     for _ in range(repeat):
-        for fn, times in zip(fns, runs):
-            times.append(timeit.timeit(fn, number=number) / number)
-    return [statistics.median(times) for times in runs]
+        pairs.append((timeit.timeit(step, number=number) / number, timeit.timeit(floor, number=number) / number))
+    t_step, t_floor = (statistics.median(times) for times in zip(*pairs))
+    return t_step, t_floor, statistics.median(a / b for a, b in pairs)
 
 
 def data(rng):
@@ -109,10 +108,10 @@ def one_layer_speedup(X):
 def main():
     rng = np.random.default_rng(0)
     X, Y = data(rng)
-    t_step, t_floor = median_times([nnlit_step(X, Y), matmul_floor(X, rng)], number=10)
+    t_step, t_floor, ratio = paired_times(nnlit_step(X, Y), matmul_floor(X, rng), number=10)
     print(f"MLP {'-'.join(map(str, SIZES))}, batch {BATCH}, float64, numpy {np.__version__}")
     print(f"1. nnlit training step:          {t_step * 1e3:8.2f} ms")
-    print(f"2. matrix-product floor:         {t_floor * 1e3:8.2f} ms   nnlit / floor = {t_step / t_floor:.2f}")
+    print(f"2. matrix-product floor:         {t_floor * 1e3:8.2f} ms   nnlit / floor = {ratio:.2f} (median of paired runs)")
     try:
         step, threads = torch_step(X, Y)
     except ImportError:

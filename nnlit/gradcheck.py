@@ -51,7 +51,7 @@ def relative_error(a, b) -> float:
     return 0.0 if denominator == 0 else float(np.linalg.norm(a - b) / denominator)
 
 
-@dataclass
+@dataclass(repr=False)
 class GradientReport:
     """The result of ``check_gradients``.
 
@@ -79,6 +79,8 @@ class GradientReport:
         lines.append(f"passed = {self.passed} (tol = {self.tol:g}, eps = {self.eps:g})")
         lines += [f"kink: {k}" for k in self.kinks]
         return "\n".join(lines)
+
+    __repr__ = __str__
 
 
 def _sides(model, Y) -> dict[int, np.ndarray]:

@@ -86,6 +86,7 @@ def test_spirals_and_blobs_classes():
 def test_moons_and_circles_geometry():
     X, Y = datasets.circles(m=400, noise=0.0, factor=0.3)
     radius = np.linalg.norm(X, axis=0)
+    # r (cos t, sin t) has norm r up to a few ulps
     np.testing.assert_allclose(radius, np.where(Y[0] == 1, 0.3, 1.0), rtol=1e-14)
     X, Y = datasets.moons(m=400, noise=0.0)
     upper = X[:, Y[0] == 0]

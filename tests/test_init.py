@@ -60,6 +60,7 @@ def test_parametrised_initializers_configure():
     rng = np.random.default_rng(0)
     assert np.all(init.constant(0.3)(2, 3, rng) == 0.3)
     assert np.all(init.constant(value=0.3)(2, 3, rng) == 0.3)
+    # 200,000 normal draws: the sample std has relative standard error 1/sqrt(2N) ~ 0.16%; 2% is ~12 sigma
     assert init.small_random(scale=0.5)(500, 400, rng).std() == pytest.approx(0.5, rel=0.02)
     assert init.small_random(0.5).__name__ == "small_random(scale=0.5)"
     assert np.abs(init.epsilon_uniform(0.05)(30, 40, rng)).max() <= 0.05

@@ -59,6 +59,7 @@ def test_backward_dZ_is_the_fused_entry():
     X, dZ = np.ones((3, 4)), np.arange(8.0).reshape(2, 4)
     layer.forward(X)
     dX = layer.backward_dZ(dZ)
+    # the same products computed again; only the division by m may round differently (1 ulp)
     np.testing.assert_allclose(layer.dW, dZ @ X.T / 4, rtol=1e-15)
     np.testing.assert_allclose(dX, layer.W.T @ dZ, rtol=1e-15)
 
@@ -146,6 +147,8 @@ def test_l2_term_and_its_gradient():
     assert reg.cost(X, Y) == pytest.approx(plain.cost(X, Y) + penalty, rel=1e-14)
     plain.forward(X), reg.forward(X)
     extra = reg.backward(Y)["dW1"] - plain.backward(Y)["dW1"]
+    # a difference of two gradients of order 0.1 loses ~1e-16 absolute; 1e-10 relative to the
+    # penalty term (of order 0.05) is far above that and far below any wrong factor
     np.testing.assert_allclose(extra, 0.7 / 8 * reg.params["W1"], rtol=1e-10, atol=1e-15)
 
 
