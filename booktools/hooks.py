@@ -36,12 +36,13 @@ _rendered: dict[str, chapters.Rendered] = {}
 
 
 def on_config(config):
-    language = config.theme["language"]
-    # Site-root-relative links to each edition's home: Material's <link rel=alternate>.
-    config.extra["alternate"] = [
-        {"name": info["name"], "lang": code, "link": other_language_url(language, code, "")}
-        for code, info in LANGUAGES.items()
-    ]
+    # Material draws the language switch when extra.alternate is truthy; our
+    # overrides/partials/alternate.html fills it per page from nnlit_alternate. Not a
+    # list: Material would also write <link rel="alternate"> to each edition's home,
+    # and its "stay on page" script follows those to each edition's sitemap.xml and,
+    # when the other edition's sitemap arrives first and site_url is not the address
+    # being browsed, sends the reader to the other home page instead of the same page.
+    config.extra["alternate"] = True
     if not config.repo_url:
         config.repo_url = os.environ.get("NNLIT_REPO_URL") or _git_remote_url()
     if config.repo_url:
