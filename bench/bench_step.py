@@ -6,11 +6,13 @@
 3. the same step in PyTorch on the CPU, float64, if torch is installed;
 4. the speed-up of one vectorized Dense layer (784 -> 256, relu) over a loop on examples.
 
-Each time is the median of several `timeit` repeats. Run: python bench/bench_step.py
+Each time is the median of 21 `timeit` repeats, interleaved with the time it is compared
+with. Run: python bench/bench_step.py (OPENBLAS_NUM_THREADS=1 for a single-threaded figure).
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import timeit
 
@@ -23,21 +25,17 @@ from nnlit.optim import SGD
 SIZES, BATCH = [784, 256, 256, 10], 256
 
 
-def median_time(fn, number: int, repeat: int = 7) -> float:
-    """The median over `repeat` runs of the time of one call, in seconds."""
-    fn()                                                   # warm up
-    return statistics.median(timeit.repeat(fn, number=number, repeat=repeat)) / number
+def paired_times(a, b, number: int, repeat: int = 21) -> tuple[float, float, float]:
+    """Median times of one call of `a` and of `b`, and the median of their ratio a/b.
 
-
-def paired_times(step, floor, number: int, repeat: int = 21) -> tuple[float, float, float]:
-    """Median times of `step` and `floor` and the median of their ratio, their runs interleaved
-    so that a change in the machine's load (other processes) affects both alike."""
-    step(), floor()
-    pairs = []
-    for _ in range(repeat):
-        pairs.append((timeit.timeit(step, number=number) / number, timeit.timeit(floor, number=number) / number))
-    t_step, t_floor = (statistics.median(times) for times in zip(*pairs))
-    return t_step, t_floor, statistics.median(a / b for a, b in pairs)
+    Their runs alternate, so a change in the machine's load (other processes on
+    shared cores) affects both alike and the ratio stays fair.
+    """
+    a(), b()                                               # warm up
+    pairs = [(timeit.timeit(a, number=number) / number, timeit.timeit(b, number=number) / number)
+             for _ in range(repeat)]
+    t_a, t_b = (statistics.median(times) for times in zip(*pairs))
+    return t_a, t_b, statistics.median(x / y for x, y in pairs)
 
 
 def data(rng):
@@ -102,26 +100,30 @@ def one_layer_speedup(X):
         return np.hstack([np.maximum(layer.W @ X[:, i:i + 1] + layer.b, 0.0) for i in range(X.shape[1])])
 
     np.testing.assert_allclose(loop(), vectorized(), rtol=1e-12, atol=1e-12)
-    return median_time(loop, number=3), median_time(vectorized, number=30)
+    return paired_times(loop, vectorized, number=3, repeat=9)
 
 
 def main():
     rng = np.random.default_rng(0)
     X, Y = data(rng)
-    t_step, t_floor, ratio = paired_times(nnlit_step(X, Y), matmul_floor(X, rng), number=10)
-    print(f"MLP {'-'.join(map(str, SIZES))}, batch {BATCH}, float64, numpy {np.__version__}")
+    step = nnlit_step(X, Y)
+    t_step, t_floor, ratio = paired_times(step, matmul_floor(X, rng), number=10)
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    print(f"MLP {'-'.join(map(str, SIZES))}, batch {BATCH}, float64, numpy {np.__version__}, "
+          f"{os.cpu_count()} cores, OPENBLAS_NUM_THREADS={threads}")
     print(f"1. nnlit training step:          {t_step * 1e3:8.2f} ms")
     print(f"2. matrix-product floor:         {t_floor * 1e3:8.2f} ms   nnlit / floor = {ratio:.2f} (median of paired runs)")
     try:
-        step, threads = torch_step(X, Y)
+        reference, torch_threads = torch_step(X, Y)
     except ImportError:
         print("3. PyTorch CPU step:             skipped (torch is not installed)")
     else:
-        t_torch = median_time(step, number=20)
-        print(f"3. PyTorch CPU step ({threads} threads): {t_torch * 1e3:6.2f} ms   nnlit / torch = {t_step / t_torch:.2f}")
-    t_loop, t_vec = one_layer_speedup(X)
-    print(f"4. one layer 784->256, relu:     loop {t_loop * 1e3:.2f} ms, vectorized {t_vec * 1e3:.3f} ms, "
-          f"speed-up {t_loop / t_vec:.0f}x")
+        _, t_torch, _ = paired_times(step, reference, number=10)
+        print(f"3. PyTorch CPU step ({torch_threads} threads): {t_torch * 1e3:6.2f} ms   "
+              f"nnlit / torch = {t_step / t_torch:.2f}")
+    t_loop, t_vec, speedup = one_layer_speedup(X)
+    print(f"4. one layer 784->256, relu, forward: loop over examples {t_loop * 1e3:.2f} ms, "
+          f"vectorized {t_vec * 1e3:.2f} ms, speed-up {speedup:.1f}x")
 
 
 if __name__ == "__main__":
