@@ -13,7 +13,7 @@ from nnlit.activations import ACTIVATIONS
 from nnlit.gradcheck import check_gradients, numerical_gradient, relative_error
 from nnlit.layers import Dense
 from nnlit.network import MLP
-from nnlit.optim import SGD, Adam
+from nnlit.optim import SGD, Adam, inverse_time_decay
 
 # Centred differences (eps = 1e-6): truncation ~1e-12, rounding ~1e-10 relative; 1e-7 is the
 # issue's bar, and any wrong factor, transpose or missing 1/m is off by O(1).
@@ -262,7 +262,6 @@ def test_fit_history_and_progress_bar(capfd):
 def test_fit_with_minibatches_and_a_schedule_lowers_the_cost():
     X, Y = datasets.moons(m=200, seed=1)
     model = MLP([2, 8, 1], ("tanh", "sigmoid"), "binary_cross_entropy", init="xavier_normal", seed=1)
-    from nnlit.optim import inverse_time_decay
     opt = Adam(schedule=inverse_time_decay(0.05, decay_rate=0.1))
     history = model.fit(X, Y, opt, epochs=30, batch_size=32, progress=False)
     assert history[-1] < 0.5 * history[0]
