@@ -1,0 +1,251 @@
+r"""Every activation function as a SymPy expression, and its derivative derived.
+
+Each entry of :data:`ACTIVATIONS` (same names as ``nnlit.activations``) has
+
+* ``f``: the function, printed by name (``f(z)``) and defined once, here;
+* ``steps``: the forms :math:`\frac{d}{dz} f(z)` passes through, each one proven
+  equal to the one before;
+* ``textbook``: the form the chapter prints, e.g. :math:`\sigma(z)(1-\sigma(z))`,
+  proven equal to the raw derivative ``diff(f(z), z)`` (on both sides of a kink).
+
+At a kink the derivative does not exist. Where a textbook form still gives a value
+there (``z \le 0``), it is the one-sided derivative that ``nnlit.activations`` uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy import Derivative, Piecewise, exp, log
+
+from .core import Phi, Plus, Step, Times, chain, derive, display_function, explicit, label, phi, prove_equal, sigma
+
+z = sp.Symbol("z", real=True)
+alpha = sp.Symbol("alpha", positive=True)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation: its function ``f`` (a display function), the steps and the textbook form."""
+
+    name: str
+    f: type
+    textbook: sp.Expr
+    steps: tuple = ()
+    params: tuple = ()
+    kinks: tuple = ()
+    definition_steps: tuple = ()
+
+    @property
+    def expr(self) -> sp.Expr:
+        """:math:`f(z)` written out."""
+        return explicit(self.f(z))
+
+    @property
+    def derivative(self) -> sp.Expr:
+        """The raw derivative, SymPy's ``diff(f(z), z)``."""
+        return sp.diff(self.expr, z)
+
+    @property
+    def symbols(self) -> tuple:
+        """The arguments of :meth:`lambdify`: ``z`` and then the parameters."""
+        return (z, *self.params)
+
+    def derivation(self):
+        lhs = Derivative(self.f(z), z)
+        lines = chain(self.f(z), self.f.definition(z), *self.definition_steps, var=z)
+        lines += chain(lhs, *self.steps, self.textbook, var=z)
+        result = Step(lhs, self.textbook, var=z)
+        if not prove_equal(self.textbook, self.derivative, var=z):
+            raise AssertionError(f"{self.name}: the textbook form is not the derivative")
+        return derive(self.name, "activations", lines, result,
+                      f=self.expr, derivative=self.derivative, textbook=self.textbook)
+
+
+def _f(name, definition, latex_name):
+    return display_function(name, sp.Lambda(z, definition), latex_name=latex_name)
+
+
+# -- the smooth squashing functions -----------------------------------------------------
+
+_u = 1 + exp(-z)
+SIGMOID = Activation(
+    "sigmoid", sigma,
+    textbook=Times(sigma(z), 1 - sigma(z)),
+    steps=(Derivative(sp.Pow(_u, -1), z),
+           exp(-z) / _u**2,
+           Times(1 / _u, exp(-z) / _u),
+           Times(1 / _u, 1 - 1 / _u)),
+)
+
+_num, _den = Plus(exp(z), -exp(-z)), exp(z) + exp(-z)
+tanh = _f("tanh", _num / _den, r"\tanh")
+TANH = Activation(
+    "tanh", tanh,
+    steps=(Derivative(_num / _den, z),
+           Plus(_den**2, -_num**2) / _den**2,
+           Plus(1, -_num**2 / _den**2)),
+    textbook=1 - tanh(z)**2,
+)
+
+# -- the piecewise linear family -------------------------------------------------------------
+
+relu = _f("ReLU", sp.Max(0, z), r"\operatorname{ReLU}")
+RELU = Activation(
+    "relu", relu,
+    definition_steps=(Piecewise((z, z > 0), (0, True)),),
+    steps=(Piecewise((Derivative(z, z), z > 0), (0, True)),),
+    textbook=Piecewise((1, z > 0), (0, True)),
+    kinks=(0,),
+)
+
+leaky_relu = _f("LeakyReLU", Piecewise((z, z > 0), (alpha * z, True)), r"\operatorname{LeakyReLU}")
+LEAKY_RELU = Activation(
+    "leaky_relu", leaky_relu,
+    steps=(Piecewise((Derivative(z, z), z > 0), (Derivative(alpha * z, z), True)),),
+    textbook=Piecewise((1, z > 0), (alpha, True)),
+    params=(alpha,), kinks=(0,),
+)
+
+prelu = _f("PReLU", Piecewise((z, z > 0), (alpha * z, True)), r"\operatorname{PReLU}")
+PRELU = Activation(
+    "prelu", prelu,
+    steps=(Piecewise((Derivative(z, z), z > 0), (Derivative(alpha * z, z), True)),),
+    textbook=Piecewise((1, z > 0), (alpha, True)),
+    params=(alpha,), kinks=(0,),
+)
+
+elu = _f("ELU", Piecewise((z, z > 0), (alpha * (exp(z) - 1), True)), r"\operatorname{ELU}")
+ELU = Activation(
+    "elu", elu,
+    steps=(Piecewise((Derivative(z, z), z > 0), (Derivative(alpha * (exp(z) - 1), z), True)),
+           Piecewise((1, z > 0), (alpha * exp(z), True)),
+           Piecewise((1, z > 0), (Plus(alpha * (exp(z) - 1), alpha), True))),
+    textbook=Piecewise((1, z > 0), (Plus(elu(z), alpha), True)),
+    params=(alpha,), kinks=(0,),
+)
+
+step = _f("H", Piecewise((1, z >= 0), (0, True)), r"H")
+STEP = Activation(
+    "step", step,
+    steps=(Piecewise((Derivative(1, z, evaluate=False), z > 0),
+                     (Derivative(0, z, evaluate=False), z < 0)),),
+    textbook=Piecewise((0, sp.Ne(z, 0))),
+    kinks=(0,),
+)
+
+identity = _f("id", z, r"\operatorname{id}")
+IDENTITY = Activation("identity", identity, textbook=sp.Integer(1),
+                      steps=(Derivative(z, z),))
+
+# -- the smooth modern ones --------------------------------------------------------------------
+
+softplus = _f("softplus", log(1 + exp(z)), r"\operatorname{softplus}")
+SOFTPLUS = Activation(
+    "softplus", softplus,
+    steps=(Derivative(log(1 + exp(z)), z),
+           exp(z) / (1 + exp(z)),
+           1 / (1 + exp(-z))),
+    textbook=sigma(z),
+)
+
+silu = _f("SiLU", z * sigma(z), r"\operatorname{SiLU}")
+SILU = Activation(
+    "silu", silu,
+    steps=(Derivative(Times(z, sigma(z)), z),
+           Plus(sigma(z), Times(z, Derivative(sigma(z), z))),
+           Plus(sigma(z), Times(z, sigma(z), 1 - sigma(z)))),
+    textbook=Times(sigma(z), Plus(1, Times(z, 1 - sigma(z)))),
+)
+
+gelu = _f("GELU", z * Phi(z), r"\operatorname{GELU}")
+GELU = Activation(
+    "gelu", gelu,
+    definition_steps=(Times(z, (1 + sp.erf(z / sp.sqrt(2))) / 2),),
+    steps=(Derivative(Times(z, Phi(z)), z),
+           Plus(Phi(z), Times(z, Derivative(Phi(z), z)))),
+    textbook=Plus(Phi(z), Times(z, phi(z))),
+)
+
+# -- softmax: a vector function, so a Jacobian ----------------------------------------------------
+
+K = 3  #: the softmax derivation works on an explicit vector of this length
+zs = sp.symbols(f"z_1:{K + 1}", real=True)
+_total = sum(exp(zk) for zk in zs)
+#: s_k(z_1, ..., z_K), printed s_k
+s = [display_function(f"s_{k + 1}", sp.Lambda(zs, exp(zs[k]) / _total), latex_name=f"s_{{{k + 1}}}",
+                      bare=True) for k in range(K)]
+S = sp.Matrix([sk(*zs) for sk in s])
+
+
+class Softmax:
+    """softmax on an explicit vector of length :data:`K`: ``expr`` is a column, its derivative a Jacobian."""
+
+    name = "softmax"
+    params: tuple = ()
+    kinks: tuple = ()
+    symbols = zs
+
+    @property
+    def expr(self) -> sp.Matrix:
+        return sp.Matrix([sk.definition(*zs) for sk in s])
+
+    @property
+    def derivative(self) -> sp.Matrix:
+        """The Jacobian :math:`J_{ij} = \\partial s_i / \\partial z_j`."""
+        return self.expr.jacobian(zs)
+
+    @property
+    def textbook(self) -> sp.Matrix:
+        """:math:`\\operatorname{diag}(s) - s s^\\top`, written out."""
+        return sp.diag(*S) - S * S.T
+
+    def derivation(self):
+        from sympy.matrices.expressions.diagonal import DiagMatrix
+
+        sv = sp.MatrixSymbol("s", K, 1)
+        matrix_form = DiagMatrix(sv) - sv * sv.T
+
+        def is_matrix_form(left, right):
+            return prove_equal(left, right.subs(sv, sp.ImmutableMatrix(S)).doit())
+
+        lines = chain(S[0], exp(zs[0]) / _total)
+        lines += chain(Derivative(S[0], zs[0]),
+                       Derivative(exp(zs[0]) / _total, zs[0]),
+                       (exp(zs[0]) * _total - exp(zs[0]) * exp(zs[0])) / _total**2,
+                       Times(exp(zs[0]) / _total, Plus(1, -exp(zs[0]) / _total)),
+                       Times(S[0], 1 - S[0]))
+        lines += chain(Derivative(S[0], zs[1]),
+                       Derivative(exp(zs[0]) / _total, zs[1]),
+                       -exp(zs[0]) * exp(zs[1]) / _total**2,
+                       -Times(S[0], S[1]))
+        jacobian = sp.Matrix(K, K, lambda a, b: Derivative(S[a], zs[b]))
+        entries = sp.Matrix(K, K, lambda a, b: Times(S[a], 1 - S[a]) if a == b else -Times(S[a], S[b]))
+        ds_dz = label(r"\frac{\partial s}{\partial z}", jacobian, "∂s/∂z")
+        lines += chain(ds_dz, jacobian, entries)
+        lines.append(Step(None, matrix_form, check=is_matrix_form))
+        result = Step(ds_dz, matrix_form, check=is_matrix_form)
+        return derive("softmax", "activations", lines, result,
+                      f=self.expr, derivative=self.derivative, textbook=self.textbook)
+
+
+SOFTMAX = Softmax()
+
+# -- PReLU's learnable slope -------------------------------------------------------------------------------
+
+
+def prelu_alpha():
+    r""":math:`\partial\,\mathrm{PReLU}(z)/\partial\alpha = \min(z, 0)`, and the layer's :math:`d\alpha`."""
+    lhs = Derivative(prelu(z), alpha)
+    lines = chain(prelu(z), prelu.definition(z), var=z)
+    lines += chain(lhs,
+                   Piecewise((Derivative(z, alpha), z > 0), (Derivative(alpha * z, alpha), True)),
+                   Piecewise((0, z > 0), (z, True)),
+                   sp.Min(0, z), var=z)
+    return derive("prelu_alpha", "activations", lines, Step(lhs, sp.Min(0, z), var=z),
+                  derivative=sp.Min(0, z))
+
+
+ACTIVATIONS = {a.name: a for a in (
+    SIGMOID, TANH, RELU, LEAKY_RELU, PRELU, ELU, SOFTMAX, STEP, IDENTITY, SOFTPLUS, SILU, GELU)}
