@@ -24,6 +24,7 @@ import jupytext
 import nbformat
 
 from .execute import PREAMBLE, ROOT
+from .structure import without_comments
 
 INLINE = re.compile(r"\{\{ (.+?) \}\}")
 INLINE_MIME = "application/x.nnlit-inline+json"
@@ -35,21 +36,44 @@ IN_BLOCK = "in-block"  # render the cell inside the admonition/details block jus
 
 @dataclass
 class Chapter:
-    """A chapter split into what runs (code) and what is read (markdown)."""
+    """A chapter split into what runs (code) and what is read (markdown).
+
+    The inline values of all the prose between two code cells are evaluated by one
+    cell, in sorted order, so the two editions of a chapter, whose paragraphs may
+    be cut differently, run the very same cells.
+    """
 
     notebook: nbformat.NotebookNode
     code: list[str] = field(default_factory=list)  # what the kernel runs, in order
+    runs_at: dict[int, int] = field(default_factory=dict)  # notebook cell -> index in `code`
 
     @classmethod
     def read(cls, path: Path) -> "Chapter":
-        notebook = jupytext.read(path, fmt="md")
-        chapter = cls(notebook)
-        for cell in notebook.cells:
+        chapter = cls(jupytext.read(path, fmt="md"))
+        waiting: list[int] = []  # markdown cells since the last code cell
+        for index, cell in enumerate(chapter.notebook.cells):
             if cell.cell_type == "markdown" and INLINE.search(cell.source):
-                chapter.code.append(_inline_cell(INLINE.findall(cell.source)))
+                waiting.append(index)
             elif cell.cell_type == "code":
+                chapter._flush(waiting)
+                chapter.runs_at[index] = len(chapter.code)
                 chapter.code.append(cell.source)
+        chapter._flush(waiting)
         return chapter
+
+    def _flush(self, waiting: list[int]) -> None:
+        if not waiting:
+            return
+        expressions = sorted({e for i in waiting for e in INLINE.findall(self.notebook.cells[i].source)})
+        for index in waiting:
+            self.runs_at[index] = len(self.code)
+        self.code.append(_inline_cell(expressions))
+        waiting.clear()
+
+    @property
+    def cache_code(self) -> list[str]:
+        """The code as the cache sees it: comments do not change what a cell computes."""
+        return [without_comments(source) for source in self.code]
 
 
 def is_executable(meta: dict) -> bool:
@@ -58,15 +82,14 @@ def is_executable(meta: dict) -> bool:
 
 
 def _inline_cell(expressions: list[str]) -> str:
-    values = ", ".join(f"str({expr})" for expr in expressions)
+    values = ", ".join(f"{expr!r}: str({expr})" for expr in expressions)
     return ("from IPython.display import display as _nnlit_display\n"
-            f'_nnlit_display({{"{INLINE_MIME}": [{values}]}}, raw=True)')
+            f'_nnlit_display({{"{INLINE_MIME}": {{{values}}}}}, raw=True)')
 
 
 def _substitute(source: str, outputs: list[dict]) -> str:
     values = next(o["data"][INLINE_MIME] for o in outputs if INLINE_MIME in o.get("data", {}))
-    it = iter(values)
-    return INLINE.sub(lambda _: next(it), source)
+    return INLINE.sub(lambda match: values[match.group(1)], source)
 
 
 def _fence(text: str, lang: str = "") -> str:
@@ -88,16 +111,15 @@ def render(chapter: Chapter, outputs: list[list[dict]], stem: str, download_labe
     parts: list[str] = []
     figures: dict[str, bytes] = {}
     nb_cells = [nbformat.v4.new_code_cell(PREAMBLE)]
-    results = iter(outputs)
-    for cell in chapter.notebook.cells:
+    for index, cell in enumerate(chapter.notebook.cells):
         if cell.cell_type == "markdown":
             text = cell.source
-            if INLINE.search(text):
-                text = _substitute(text, next(results))
+            if index in chapter.runs_at:
+                text = _substitute(text, outputs[chapter.runs_at[index]])
             parts.append(text)
             nb_cells.append(nbformat.v4.new_markdown_cell(_expand_snippets(text)))
         elif cell.cell_type == "code":
-            cell_outputs = next(results)
+            cell_outputs = outputs[chapter.runs_at[index]]
             tags = cell.metadata.get("tags", [])
             shown = [] if HIDE_INPUT in tags else [_fence(cell.source, "python")]
             shown += _render_outputs(cell_outputs, stem, figures)

@@ -1,8 +1,8 @@
 """Run a chapter's code once and remember the result.
 
 A chapter is a jupytext Markdown file. Only its *code* decides what running it
-produces, so the cache key is built from the code cells (and the inline
-expressions the prose asks for), never from the prose. Editing prose therefore
+produces, so the cache key is built from the code cells without their comments
+(and the inline expressions the prose asks for), never from the prose. Editing prose therefore
 re-executes nothing, and the Chinese and English pages of a chapter, whose code
 is identical, share one cache entry.
 

@@ -72,7 +72,7 @@ def on_files(files: Files, config) -> Files:
     sources = {f.src_uri: chapters.Chapter.read(Path(f.abs_src_path))
                for f in pages if _front_matter_is_executable(Path(f.abs_src_path))}
     env = execute.environment_digest()
-    keys = {uri: execute.cache_key(ch.code, env) for uri, ch in sources.items()}
+    keys = {uri: execute.cache_key(ch.cache_code, env) for uri, ch in sources.items()}
     jobs = {keys[uri]: (ch.code, uri) for uri, ch in sources.items()}
     outputs = execute.execute_all(jobs)
     _rendered.clear()

@@ -46,10 +46,22 @@ def test_cache_key_follows_code_not_prose(tmp_path):
     base = chapters.Chapter.read(write(tmp_path, CHAPTER))
     prose = chapters.Chapter.read(write(tmp_path, CHAPTER.replace("Some prose.", "Other words.")))
     code = chapters.Chapter.read(write(tmp_path, CHAPTER.replace("21 * 2", "6 * 7")))
-    key = lambda ch: execute.cache_key(ch.code, "env")  # noqa: E731
-    assert key(base) == key(prose)
+    comment = chapters.Chapter.read(write(tmp_path, CHAPTER.replace("print(x)", "print(x)  # 注释")))
+    split = chapters.Chapter.read(write(tmp_path, CHAPTER.replace("Some prose.", "Some {{ x }}.").replace(
+        "The answer is {{ x }}.", "The answer\n\nis {{ x }}.")))
+    key = lambda ch: execute.cache_key(ch.cache_code, "env")  # noqa: E731
+    assert key(base) == key(prose) == key(comment)
     assert key(base) != key(code)
-    assert execute.cache_key(base.code, "env") != execute.cache_key(base.code, "other env")
+    assert key(split) != key(base)  # a value quoted before the cell runs is a different program
+    assert execute.cache_key(base.cache_code, "env") != execute.cache_key(base.cache_code, "other env")
+
+
+def test_inline_values_of_one_gap_run_in_one_cell_whatever_the_paragraphs(tmp_path):
+    one = chapters.Chapter.read(write(tmp_path, CHAPTER.replace(
+        "The answer is {{ x }}.", "The answer is {{ x }} and {{ x + 1 }}.")))
+    two = chapters.Chapter.read(write(tmp_path, CHAPTER.replace(
+        "The answer is {{ x }}.", "{{ x + 1 }} follows.\n\nThe answer is {{ x }}.")))
+    assert one.cache_code == two.cache_code
 
 
 def test_environment_digest_covers_package_source_derivations_and_lock(tmp_path):
@@ -72,7 +84,7 @@ def test_render_substitutes_values_hides_inputs_and_builds_the_notebook(tmp_path
     assert len(chapter.code) == 3  # two cells and the inline-value cell between them
     outputs = [
         [{"output_type": "stream", "name": "stdout", "text": "42\n"}],
-        [{"output_type": "display_data", "metadata": {}, "data": {chapters.INLINE_MIME: ["42"]}}],
+        [{"output_type": "display_data", "metadata": {}, "data": {chapters.INLINE_MIME: {"x": "42"}}}],
         [{"output_type": "stream", "name": "stdout", "text": "only the output\n"}],
     ]
     page = chapters.render(chapter, outputs, "chapter", "Download")
