@@ -95,7 +95,7 @@ class Times(sp.Function):
     Factors are juxtaposed, with :math:`\cdot` next to a fraction or a number.
     """
 
-    precedence = 50  # a product: parenthesised inside a derivative or a power
+    precedence = 45  # a product that is parenthesised inside a derivative (Mul is 50)
     always_dot = False
 
     @classmethod
@@ -307,17 +307,29 @@ def equal_almost_everywhere(a, b, var, cases: Sequence[dict] = ({},)) -> bool:
     for case in cases:
         lhs, rhs = explicit(a).subs(case), explicit(b).subs(case)
         points = sorted(_breakpoints(lhs, var) | _breakpoints(rhs, var), key=sp.default_sort_key)
-        if len(points) > 1:
-            raise NotImplementedError(f"more than one kink in {var}: {points}")
         if not points:
             if not _is_zero(sp.piecewise_fold(lhs - rhs)):
                 return False
             continue
-        for side in (t, -t):
-            at = {var: points[0] + side}
-            if not _is_zero(sp.piecewise_fold(lhs.subs(at) - rhs.subs(at))):
+        for at in _open_intervals(points, t):
+            if not _is_zero(sp.piecewise_fold(lhs.subs(var, at) - rhs.subs(var, at))):
                 return False
     return True
+
+
+def _open_intervals(points: list, t: sp.Symbol) -> list:
+    """One expression in ``t > 0`` that sweeps each open interval between the kinks.
+
+    Left of the first kink ``c - t``, right of the last ``c + t``, and between two
+    kinks ``a + (b - a) t/(1 + t)``. Several kinks must be numbers, so they can be ordered.
+    """
+    if len(points) == 1:
+        return [points[0] - t, points[0] + t]
+    if not all(p.is_number and p.is_real for p in points):
+        raise NotImplementedError(f"cannot order the kinks {points}")
+    points = sorted(points)
+    inner = [a + (b - a) * t / (1 + t) for a, b in zip(points, points[1:])]
+    return [points[0] - t, *inner, points[-1] + t]
 
 
 def prove_equal(a, b, var=None, cases: Sequence[dict] = ({},), where: dict | None = None) -> bool:

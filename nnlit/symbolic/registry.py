@@ -6,6 +6,8 @@ A derivation's fragment is written to ``docs/derivations/<group>/<name>.md``.
 
 from __future__ import annotations
 
+import functools
+
 from . import activations, backprop, descent, gradcheck, initialization, likelihood, losses
 
 DERIVATIONS: dict[str, tuple[str, object]] = {}
@@ -28,8 +30,9 @@ _register(gradcheck.GROUP, gradcheck.DERIVATIONS)
 _register(descent.GROUP, descent.DERIVATIONS)
 
 
+@functools.cache
 def derivation(name: str):
-    """Run (and so check) the derivation called ``name``."""
+    """Run (and so check) the derivation called ``name``; once per process, as it never changes."""
     if name not in DERIVATIONS:
         raise KeyError(f"no derivation {name!r}; known: {', '.join(sorted(DERIVATIONS))}")
     return DERIVATIONS[name][1]()

@@ -1,0 +1,159 @@
+"""nnlit.symbolic on its own: every derivation is checked step by step, and a false step is refused."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import sympy as sp
+
+from nnlit.symbolic import ACTIVATIONS, DERIVATIONS, LOSSES, DerivationError, derivation
+from nnlit.symbolic.core import Dot, Plus, Step, Times, chain, derive, explicit, label, prove_equal, sigma, to_latex
+
+z = sp.Symbol("z", real=True)
+
+
+@pytest.mark.parametrize("name", sorted(DERIVATIONS))
+def test_every_derivation_is_checked_and_printable(name):
+    d = derivation(name)                       # raises DerivationError if a step does not hold
+    assert d.name == name and d.group == DERIVATIONS[name][0]
+    assert d.steps and d.result
+    tex = d.latex()
+    assert tex.startswith(r"\begin{aligned}") and tex.endswith(r"\end{aligned}")
+    assert r"\text" not in tex and "otherwise" not in tex and r"\tag" not in tex   # math only, both languages
+    assert d.pretty().strip()
+
+
+@pytest.mark.parametrize("name", sorted(n for n in ACTIVATIONS if n != "softmax"))
+def test_textbook_form_is_proven_equal_to_the_raw_derivative(name):
+    a = ACTIVATIONS[name]
+    assert prove_equal(a.textbook, a.derivative, var=z)
+    assert not prove_equal(a.textbook + 1, a.derivative, var=z)
+
+
+def test_softmax_jacobian_is_diag_minus_outer():
+    a = ACTIVATIONS["softmax"]
+    assert prove_equal(a.derivative, a.textbook)
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_loss_textbook_gradient_is_proven(name):
+    loss = LOSSES[name]
+    var = loss.wrt[0] if loss.kink is not None else None
+    for textbook, raw in zip(loss.textbook, loss.gradient):
+        assert prove_equal(textbook, raw, var, loss.cases)
+        assert not prove_equal(textbook + loss.wrt[0], raw, var, loss.cases)
+
+
+def test_the_derivatives_other_derivations_reuse_are_the_proven_ones():
+    """sigma's derivative (used by diff in backprop) is the sigmoid derivation's result."""
+    x = sp.Symbol("x", real=True)
+    assert prove_equal(sigma.derivative(x), sp.diff(sigma.definition(x), x))
+    result = derivation("sigmoid").result[0].rhs
+    assert prove_equal(result, sigma.derivative(z))
+    from nnlit.symbolic.core import Phi, phi
+    assert prove_equal(Phi.derivative(x), sp.diff(Phi.definition(x), x))
+    assert prove_equal(phi.derivative(x), sp.diff(phi.definition(x), x))
+
+
+# -- a false step is refused -------------------------------------------------------------------------------
+
+
+def test_a_false_equality_is_refused():
+    with pytest.raises(DerivationError, match="line 2"):
+        derive("wrong", "test", chain(sigma(z), 1 / (1 + sp.exp(-z)), 1 / (1 + sp.exp(z))))
+
+
+def test_a_false_textbook_derivative_is_refused():
+    from nnlit.symbolic.activations import Activation, relu
+    wrong = Activation("relu", relu, textbook=sp.Piecewise((1, z > 0), (1, True)), kinks=(0,))
+    with pytest.raises((DerivationError, AssertionError)):
+        wrong.derivation()
+    wrong = Activation("sigmoid", sigma, textbook=Times(sigma(z), 1 + sigma(z)))
+    with pytest.raises((DerivationError, AssertionError)):
+        wrong.derivation()
+
+
+def test_piecewise_equality_is_checked_on_both_sides_of_the_kink():
+    left = sp.Piecewise((1, z > 0), (0, True))
+    assert prove_equal(sp.Heaviside(z), left, var=z)            # equal except at the kink itself
+    assert not prove_equal(sp.Heaviside(z), sp.Piecewise((1, z > 0), (1, True)), var=z)
+    assert not prove_equal(sp.Heaviside(z), sp.Piecewise((1, z > 1), (0, True)), var=z)   # two kinks
+    assert prove_equal(sp.Heaviside(z) + sp.Heaviside(z - 1), sp.Piecewise((0, z < 0), (1, z < 1), (2, True)), var=z)
+    with pytest.raises(ValueError):
+        prove_equal(sp.Heaviside(z), sp.Piecewise((1, z > 1), (0, True)))   # no variable to split on
+
+
+def test_wrong_orders_and_sums_are_refused():
+    from nnlit.symbolic import gradcheck
+    from nnlit.symbolic.gradcheck import D, J, eps, equal_to_order, theta
+    quotient = (J(theta + eps) - J(theta - eps)) / (2 * eps)
+    assert equal_to_order(quotient - D(1), sp.O(eps**2))
+    assert not equal_to_order(quotient - D(1), sp.O(eps**3))
+    assert not equal_to_order((J(theta + eps) - J(theta)) / eps - D(1), sp.O(eps**2))
+    assert gradcheck.DERIVATIONS
+    from nnlit.symbolic.descent import by_induction
+    t, beta, g = sp.Symbol("t", integer=True, nonnegative=True), sp.Symbol("beta_1", positive=True), sp.Symbol("g")
+    k = sp.Symbol("k", integer=True, positive=True)
+    closed = (1 - beta) * sp.Sum(beta**(t - k) * g, (k, 1, t))
+    assert by_induction(t, beta)(closed, (1 - beta**t) * g)
+    assert not by_induction(t, beta)(closed, (1 - beta**(t + 1)) * g)
+
+
+def test_a_wrong_likelihood_step_is_refused():
+    from nnlit.symbolic.likelihood import ArgMax, ArgMin, sign_flip
+    L = label("L", sp.Symbol("q", positive=True))
+    m = sp.Symbol("m", positive=True)
+    assert sign_flip(ArgMax(sp.log(L)), ArgMin(-sp.log(L) / m))
+    assert not sign_flip(ArgMax(sp.log(L)), ArgMin(sp.log(L) / m))
+
+
+def test_a_wrong_matrix_form_is_refused():
+    from nnlit.symbolic.backprop import matrix_claim
+    W = sp.Matrix(2, 2, sp.symbols("a b c d"))
+    Ws = sp.MatrixSymbol("W", 2, 2)
+    assert matrix_claim({Ws: W})(W.T, Ws.T)
+    assert not matrix_claim({Ws: W})(W, Ws.T)
+
+
+def test_sympy_stats_is_bounded_in_time():
+    from nnlit.symbolic.initialization import bounded
+    start = time.perf_counter()
+    with pytest.raises(TimeoutError):
+        with bounded(1):
+            while True:
+                time.sleep(0.05)
+    assert time.perf_counter() - start < 3
+
+
+# -- printing is faithful -------------------------------------------------------------------------------------
+
+
+def test_ordered_sums_and_products_print_with_their_parentheses():
+    a, b, c = sp.symbols("a b c", real=True)
+    assert to_latex(-Plus(a, b)) == r"- \left(a + b\right)"
+    assert to_latex(Plus(a, -b)) == "a - b"
+    assert to_latex(Times(a, Plus(b, c))) == r"a \left(b + c\right)"
+    assert to_latex(Plus(a, b) / c) == r"\frac{a + b}{c}"
+    assert to_latex(sp.Sum(Plus(a, b), (c, 1, 3))) == r"\sum_{c=1}^{3} \left(a + b\right)"
+    assert to_latex(sp.Derivative(Times(z, sigma(z)), z)) == r"\frac{d}{d z} \left(z \sigma\left(z\right)\right)"
+    assert to_latex(Dot(2, a)) == r"2 \cdot a"
+    assert to_latex(sp.Piecewise((1, z > 0), (0, True))) == r"\begin{cases} 1 & z > 0 \\ 0 & z \leq 0 \end{cases}"
+    for expr in (-Plus(a, b), Times(a, Plus(b, c)), Plus(a, -b) / c):
+        assert prove_equal(expr, explicit(expr))
+
+
+def test_registries_match_the_issue():
+    assert set(ACTIVATIONS) == {"sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "softmax", "step",
+                                "identity", "softplus", "silu", "gelu"}
+    assert set(LOSSES) == {"mse", "binary_cross_entropy", "categorical_cross_entropy", "hinge", "gaussian_nll",
+                           "mae"}
+    groups = {g for g, _ in DERIVATIONS.values()}
+    assert groups == {"activations", "losses", "likelihood", "backprop", "initialization", "gradcheck", "descent"}
+
+
+def test_step_check_uses_the_left_side_of_a_chain():
+    steps = chain(z, Plus(z, 0), Times(2, z) / 2)
+    assert [s.lhs for s in steps] == [z, None]
+    assert prove_equal(derive("ok", "test", steps).result[0].rhs, z)
+    assert Step(z, z).holds(z)
