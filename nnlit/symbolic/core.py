@@ -18,7 +18,7 @@ from typing import Any
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
-from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm
 
@@ -488,6 +488,12 @@ class BookLatexPrinter(LatexPrinter):
                 and len(expr.variable_count) == 1 and count <= 3):
             primes = "'" * count
             return rf"{self._print(f.func)}{primes}\left({self._print(variable)}\right)"
+        if len(expr.variable_count) == 1 and count == 1 and f.free_symbols != {variable} and not f.is_Number:
+            # a partial derivative: the expression has other variables (SymPy would print d/dα z)
+            body = self._print(f)
+            if isinstance(f, (sp.Add, Plus)) or f.could_extract_minus_sign() or precedence(f) < PRECEDENCE["Mul"]:
+                body = rf"\left({body}\right)"
+            return rf"\frac{{\partial}}{{\partial {self._print(variable)}}} {body}"
         return super()._print_Derivative(expr)
 
     def _print_DiagMatrix(self, expr):
