@@ -156,6 +156,25 @@ def test_fragments_render_with_katex(fresh):
     assert json.loads(broken.stdout) != []
 
 
+def test_fragments_survive_the_sites_markdown(fresh):
+    """Included with pymdownx.snippets (also inside an admonition), each block becomes one arithmatex div."""
+    import html
+
+    import markdown
+    for path, text in fresh.items():
+        if not path.endswith(".md"):
+            continue
+        md = markdown.Markdown(extensions=["pymdownx.snippets", "pymdownx.arithmatex", "admonition"],
+                               extension_configs={"pymdownx.snippets": {"base_path": [str(ROOT / "docs")],
+                                                                        "check_paths": True},
+                                                  "pymdownx.arithmatex": {"generic": True}})
+        page = f'Before.\n\n--8<-- "derivations/{path}"\n\nAfter.\n\n!!! note\n\n    --8<-- "derivations/{path}"\n'
+        out = md.convert(page)
+        math = re.findall(r'<div class="arithmatex">\\\[\n(.*?)\n\\\]</div>', out, re.S)
+        assert [html.unescape(m) for m in math] == DISPLAY.findall(text) * 2, path
+        assert "<p>Before.</p>" in out and "<p>After.</p>" in out
+
+
 def test_every_include_in_the_chapters_exists():
     include = re.compile(r'^\s*--8<--\s+"(derivations/[^"]+)"\s*$', re.M)
     for page in sorted((ROOT / "docs").glob("*/*.md")):

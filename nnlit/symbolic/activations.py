@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy import Derivative, Piecewise, exp, log
 
-from .core import Phi, Plus, Step, Times, chain, derive, display_function, explicit, label, phi, prove_equal, sigma
+from .core import DerivationError, Phi, Plus, Step, Times, chain, derive, display_function, explicit, label, phi, prove_equal, sigma
 
 z = sp.Symbol("z", real=True)
 alpha = sp.Symbol("alpha", positive=True)
@@ -58,7 +58,7 @@ class Activation:
         lines += chain(lhs, *self.steps, self.textbook, var=z)
         result = Step(lhs, self.textbook, var=z)
         if not prove_equal(self.textbook, self.derivative, var=z):
-            raise AssertionError(f"{self.name}: the textbook form is not the derivative")
+            raise DerivationError(f"{self.name}: the textbook form is not the derivative")
         return derive(self.name, "activations", lines, result,
                       f=self.expr, derivative=self.derivative, textbook=self.textbook)
 

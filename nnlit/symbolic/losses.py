@@ -15,7 +15,7 @@ import sympy as sp
 from sympy import Derivative, Piecewise, log
 
 from . import activations as act
-from .core import Plus, Step, Times, chain, derive, display_function, explicit, label, prove_equal, sigma
+from .core import DerivationError, Plus, Step, Times, chain, derive, display_function, explicit, label, prove_equal, sigma
 
 a = sp.Symbol("a", real=True)            #: the prediction (the output activation)
 y = sp.Symbol("y", real=True)            #: the target
@@ -75,7 +75,7 @@ class Loss:
             results.append(Step(lhs, textbook, var=var, cases=self.cases))
         for w, textbook in zip(self.wrt, self.textbook):
             if not prove_equal(textbook, sp.diff(self.expr, w), var, self.cases):
-                raise AssertionError(f"{self.name}: the textbook gradient is not the derivative")
+                raise DerivationError(f"{self.name}: the textbook gradient is not the derivative")
         return derive(self.name, "losses", lines, results,
                       f=self.expr, gradient=self.gradient, textbook=tuple(map(explicit, self.textbook)))
 
