@@ -1,7 +1,7 @@
 r"""Gradient descent, Adam's bias correction, and the gradient of the L2 penalty.
 
-* A small enough step :math:`-\eta\nabla J` lowers the cost: to first order the
-  change is :math:`-\eta\lVert\nabla J\rVert^2 < 0` (Taylor, as SymPy's ``series``).
+* A small enough step :math:`-\alpha\nabla J` lowers the cost: to first order the
+  change is :math:`-\alpha\lVert\nabla J\rVert^2 < 0` (Taylor, as SymPy's ``series``).
 * Adam's moving average starts at 0, so it is biased toward 0: for a constant
   gradient :math:`g`, :math:`v_t = (1-\beta_1^t)\,g`; dividing by :math:`1-\beta_1^t` removes it.
 * The penalty :math:`\frac{\lambda}{2m}\lVert W\rVert_F^2` adds :math:`\frac{\lambda}{m}W` to :math:`dW`,
@@ -19,36 +19,36 @@ GROUP = "descent"
 
 
 def gradient_descent():
-    r"""The update :math:`\theta \leftarrow \theta - \eta \nabla J(\theta)` and why it lowers :math:`J` for small :math:`\eta`."""
+    r"""The update :math:`\theta \leftarrow \theta - \alpha \nabla J(\theta)` and why it lowers :math:`J` for small :math:`\alpha`."""
     t1, t2 = sp.symbols("theta_1 theta_2", real=True)
-    eta = sp.Symbol("eta", positive=True)
+    alpha = sp.Symbol("alpha", positive=True)
     J = sp.Function("J")
     partials = [sp.Derivative(J(t1, t2), t) for t in (t1, t2)]
     g = [label(f"g_{{{k + 1}}}", d, f"g{k + 1}") for k, d in enumerate(partials)]
-    theta_new = [Plus(t, -Times(eta, gk)) for t, gk in zip((t1, t2), g)]
+    theta_new = [Plus(t, -Times(alpha, gk)) for t, gk in zip((t1, t2), g)]
     gradient_norm = Plus(g[0]**2, g[1]**2)
 
     def first_order(left, right) -> bool:
-        """``left == right`` up to O(η²), by SymPy's Taylor series in η."""
+        """``left == right`` up to O(α²), by SymPy's Taylor series in α."""
         left, right = explicit(left), explicit(right)
-        series = left.series(eta, 0, 2).removeO().doit()
-        return sp.simplify(sp.expand(series - right.removeO())) == 0 and right.getO() == sp.O(eta**2)
+        series = left.series(alpha, 0, 2).removeO().doit()
+        return sp.simplify(sp.expand(series - right.removeO())) == 0 and right.getO() == sp.O(alpha**2)
 
     def negative(left, right) -> bool:
-        """``-η‖∇J‖² < 0`` whenever the gradient is not 0 (here: its first entry is not)."""
+        """``-α‖∇J‖² < 0`` whenever the gradient is not 0 (here: its first entry is not)."""
         g1, g2 = sp.Symbol("g1", real=True, nonzero=True), sp.Symbol("g2", real=True)
         value = explicit(left).subs({partials[0]: g1, partials[1]: g2})
         return right == 0 and bool(value.is_negative)
 
-    update = label(r"\theta - \eta \nabla J\left(\theta\right)", sp.Matrix(theta_new), "θ - η∇J(θ)")
+    update = label(r"\theta - \alpha \nabla J\left(\theta\right)", sp.Matrix(theta_new), "θ - α∇J(θ)")
     lines = chain(label(r"\nabla J\left(\theta\right)", sp.Matrix(partials), "∇J(θ)"), sp.Matrix(g), sp.Matrix(partials))
     lines += chain(update, sp.Matrix(theta_new))
     change = Plus(J(*theta_new), -J(t1, t2))
-    lines += chain(J(*theta_new), Plus(J(t1, t2), -Times(eta, gradient_norm), sp.O(eta**2)), check=first_order)
-    lines += chain(change, Plus(-Times(eta, gradient_norm), sp.O(eta**2)), check=first_order)
-    lines.append(Step(-Times(eta, gradient_norm), 0, "<", check=negative))
+    lines += chain(J(*theta_new), Plus(J(t1, t2), -Times(alpha, gradient_norm), sp.O(alpha**2)), check=first_order)
+    lines += chain(change, Plus(-Times(alpha, gradient_norm), sp.O(alpha**2)), check=first_order)
+    lines.append(Step(-Times(alpha, gradient_norm), 0, "<", check=negative))
     return derive("gradient_descent", GROUP, lines,
-                  [Step(change, Plus(-Times(eta, gradient_norm), sp.O(eta**2)), check=first_order)])
+                  [Step(change, Plus(-Times(alpha, gradient_norm), sp.O(alpha**2)), check=first_order)])
 
 
 def _peel_last(expr, t):
