@@ -27,7 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = Path(os.environ.get("NNLIT_CACHE_DIR", ROOT / ".cache" / "executed"))
 
 # Bump when the way cells are executed changes, so old entries stop matching.
-EXECUTOR_VERSION = "1"
+EXECUTOR_VERSION = "2"
+
+# Chapters run two at a time on a 2-core machine; a BLAS that spreads each matrix
+# product over every core would make them fight (and time each other's noise).
+KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 # Runs first in every chapter kernel (and in the downloadable notebook), so the
 # figures look the same everywhere and stay legible on the dark palette.
@@ -85,7 +89,7 @@ def run_code_cells(code_cells: list[str], label: str, key: str) -> list[list[dic
         client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
                                 resources={"metadata": {"path": workdir}})
         try:
-            client.execute()
+            client.execute(env={**os.environ, **KERNEL_ENV})
         except CellExecutionError as error:
             raise ChapterExecutionError(f"{label}: a code cell raised.\n{error}") from None
     outputs = [cell.outputs for cell in nb.cells[1:]]
