@@ -55,6 +55,7 @@ class Chapter:
             if cell.cell_type == "markdown" and INLINE.search(cell.source):
                 waiting.append(index)
             elif cell.cell_type == "code":
+                _refuse_cell_magic(cell.source, path)
                 chapter._flush(waiting)
                 chapter.runs_at[index] = len(chapter.code)
                 chapter.code.append(cell.source)
@@ -74,6 +75,14 @@ class Chapter:
     def cache_code(self) -> list[str]:
         """The code as the cache sees it: comments do not change what a cell computes."""
         return [without_comments(source) for source in self.code]
+
+
+def _refuse_cell_magic(source: str, path: Path) -> None:
+    """jupytext turns a ```bash (or ```sh ...) fence into a %%bash cell that would run."""
+    if source.startswith("%%"):
+        magic = source.split(None, 1)[0]
+        raise ValueError(f"{path}: a code fence became a {magic} cell, which would run at build "
+                         "time; show shell commands in a ```text or ```console fence instead")
 
 
 def is_executable(meta: dict) -> bool:

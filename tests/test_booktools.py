@@ -123,3 +123,8 @@ def test_a_page_edit_rebuilds_only_its_own_edition():
     assert editions_affected({ROOT / "docs/en/demo.md", ROOT / "docs/zh/demo.md"}) == ["zh", "en"]
     assert editions_affected({ROOT / "nnlit/book.py"}) == ["zh", "en"]
     assert editions_affected({ROOT / "docs/derivations/x.md"}) == ["zh", "en"]
+
+
+def test_a_shell_fence_in_a_chapter_is_refused_not_run(tmp_path):
+    with pytest.raises(ValueError, match="%%bash cell"):
+        chapters.Chapter.read(write(tmp_path, CHAPTER + "\n```bash\nmake derive\n```\n"))
