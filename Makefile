@@ -16,7 +16,7 @@ serve: setup
 
 ## site: install everything and build the static bilingual site into site/
 site: setup
-	$(BIN)/python -m booktools build
+	NNLIT_PRINT_PAGE=true $(BIN)/python -m booktools build
 
 ## pdf: build the site, then print each edition to pdf/nnlit-zh.pdf and pdf/nnlit-en.pdf
 pdf: site browser-deps

@@ -79,12 +79,13 @@ def test_no_edit_link_without_a_repository(built_site, monkeypatch):
     assert "md-content__button" not in html, "an edit link is shown with no repository configured"
 
 
-def test_edit_and_source_links_follow_the_repository_url(tmp_path):
+def test_edit_links_and_the_print_page_of_a_published_build(tmp_path):
+    """`make site` publishes with NNLIT_REPO_URL and NNLIT_PRINT_PAGE set."""
     import os
     import subprocess
     import sys
 
-    env = dict(os.environ, NNLIT_REPO_URL="https://github.com/example/nnlit")
+    env = dict(os.environ, NNLIT_REPO_URL="https://github.com/example/nnlit", NNLIT_PRINT_PAGE="true")
     subprocess.run([sys.executable, "-m", "booktools", "build", "--only", "demo.md",
                     "--site-dir", str(tmp_path / "site")], cwd=Path(__file__).parent.parent,
                    env=env, check=True, capture_output=True)
@@ -93,3 +94,5 @@ def test_edit_and_source_links_follow_the_repository_url(tmp_path):
     assert 'href="https://github.com/example/nnlit/edit/main/docs/zh/demo.md"' in zh
     assert 'href="https://github.com/example/nnlit/edit/main/docs/en/demo.md"' in en
     assert 'href="https://github.com/example/nnlit"' in zh  # the header's source link
+    for edition in ("", "en"):
+        assert (tmp_path / "site" / edition / "print_page" / "index.html").is_file()
