@@ -131,7 +131,27 @@ class Hinge(Loss):
         return np.sign(1.0 - Y * A)
 
 
-class BinaryCrossEntropy(Loss):
+class FromLogits:
+    """The fused path of a loss paired with its output activation (sigmoid, softmax).
+
+    A subclass gives ``_cost_logits(Z, Y)`` and ``_backward_logits(Z, Y)``,
+    each with its formula; these two methods add the input checks.
+    """
+
+    @np.errstate(under="ignore")
+    def forward_logits(self, Z, Y) -> float:
+        r"""The cost computed from the output layer's logits $Z$, exactly and stably."""
+        Z, Y = self._check_logits(Z, Y)
+        return self._cost_logits(Z, Y)
+
+    @np.errstate(under="ignore")
+    def backward_logits(self, Z, Y) -> np.ndarray:
+        r"""The fused output gradient $dZ = A - Y$, with $A = g(Z)$ (per example, no $1/m$)."""
+        Z, Y = self._check_logits(Z, Y)
+        return self._backward_logits(Z, Y)
+
+
+class BinaryCrossEntropy(FromLogits, Loss):
     r"""Binary cross-entropy $\mathcal L(a, y) = -\big(y \log a + (1 - y)\log(1 - a)\big)$, labels $y \in \{0, 1\}$.
 
     From probabilities: $\partial\mathcal L/\partial a = -\dfrac{y}{a} + \dfrac{1 - y}{1 - a}$.
@@ -169,27 +189,17 @@ class BinaryCrossEntropy(Loss):
         return np.where(Y == 1, -1.0 / p, 1.0 / p)
 
     @np.errstate(under="ignore")
-    def forward_logits(self, Z, Y) -> float:
-        r"""The cost from logits: $J = \frac1m \sum \big(\log(1 + e^{z}) - y\,z\big)$."""
-        Z, Y = self._check_logits(Z, Y)
-        return self._cost_logits(Z, Y)
-
-    @np.errstate(under="ignore")
-    def backward_logits(self, Z, Y) -> np.ndarray:
-        r"""The fused output gradient $dZ = \sigma(Z) - Y$ (per example, no $1/m$)."""
-        Z, Y = self._check_logits(Z, Y)
-        return self._backward_logits(Z, Y)
-
-    @np.errstate(under="ignore")
     def _cost_logits(self, Z, Y):
+        r"""$J = \frac1m \sum \big(\log(1 + e^{z}) - y\,z\big)$, with the softplus computed stably."""
         softplus = np.maximum(Z, 0.0) + np.log1p(np.exp(-np.abs(Z)))
         return float(np.sum(softplus - Y * Z) / Z.shape[1])
 
     def _backward_logits(self, Z, Y):
+        r"""$dZ = \sigma(Z) - Y$."""
         return sigmoid._forward(Z) - Y
 
 
-class CategoricalCrossEntropy(Loss):
+class CategoricalCrossEntropy(FromLogits, Loss):
     r"""Categorical cross-entropy $\mathcal L(a, y) = -\sum_k y_k \log a_k$, with one-hot columns $y$.
 
     From probabilities: $\partial\mathcal L/\partial a_k = -y_k / a_k$ (and $0$
@@ -228,24 +238,14 @@ class CategoricalCrossEntropy(Loss):
         return dA
 
     @np.errstate(under="ignore")
-    def forward_logits(self, Z, Y) -> float:
-        r"""The cost from logits: $J = \frac1m \sum \big(\log\sum_k e^{z_k} - \sum_k y_k z_k\big)$."""
-        Z, Y = self._check_logits(Z, Y)
-        return self._cost_logits(Z, Y)
-
-    @np.errstate(under="ignore")
-    def backward_logits(self, Z, Y) -> np.ndarray:
-        r"""The fused output gradient $dZ = \operatorname{softmax}(Z) - Y$ (per example, no $1/m$)."""
-        Z, Y = self._check_logits(Z, Y)
-        return self._backward_logits(Z, Y)
-
-    @np.errstate(under="ignore")
     def _cost_logits(self, Z, Y):
+        r"""$J = \frac1m \sum \big(\log\sum_k e^{z_k} - \sum_k y_k z_k\big)$, by log-sum-exp."""
         top = Z.max(axis=0)
         logsumexp = top + np.log(np.sum(np.exp(Z - top), axis=0))
         return float(np.sum(logsumexp - np.sum(Y * Z, axis=0)) / Z.shape[1])
 
     def _backward_logits(self, Z, Y):
+        r"""$dZ = \operatorname{softmax}(Z) - Y$."""
         return softmax._forward(Z) - Y
 
 
