@@ -26,7 +26,7 @@ import math
 import numpy as np
 
 from . import _checks
-from .activations import sigmoid, softmax
+from .activations import sigmoid, softmax, softplus
 
 __all__ = ["Loss", "LOSSES", "get", "mse", "binary_cross_entropy", "categorical_cross_entropy",
            "hinge", "gaussian_nll", "mae"]
@@ -190,9 +190,8 @@ class BinaryCrossEntropy(FromLogits, Loss):
 
     @np.errstate(under="ignore")
     def _cost_logits(self, Z, Y):
-        r"""$J = \frac1m \sum \big(\log(1 + e^{z}) - y\,z\big)$, with the softplus computed stably."""
-        softplus = np.maximum(Z, 0.0) + np.log1p(np.exp(-np.abs(Z)))
-        return float(np.sum(softplus - Y * Z) / Z.shape[1])
+        r"""$J = \frac1m \sum \big(\log(1 + e^{z}) - y\,z\big)$, with nnlit's stable softplus."""
+        return float(np.sum(softplus._forward(Z) - Y * Z) / Z.shape[1])
 
     def _backward_logits(self, Z, Y):
         r"""$dZ = \sigma(Z) - Y$."""
