@@ -96,3 +96,13 @@ def test_edit_links_and_the_print_page_of_a_published_build(tmp_path):
     assert 'href="https://github.com/example/nnlit"' in zh  # the header's source link
     for edition in ("", "en"):
         assert (tmp_path / "site" / edition / "print_page" / "index.html").is_file()
+
+
+def test_a_rebuild_with_no_change_executes_nothing(built_site, tmp_path):
+    """The session's build filled the cache; building again must run no kernel."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "booktools", "build", "--site-dir", str(tmp_path / "site")],
+                            cwd=Path(__file__).parent.parent, capture_output=True, text=True, check=True)
+    assert "Executing notebook" not in result.stdout + result.stderr
