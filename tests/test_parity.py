@@ -83,3 +83,21 @@ def test_glossary_links_point_at_real_terms():
             if anchor not in ids:
                 bad.append(f"{page.relative_to(DOCS)}: glossary.md#{anchor}")
     assert not bad, "links to unknown glossary terms:\n" + "\n".join(bad)
+
+
+CJK = "\u4e00-\u9fff，。、；：（）“”"
+BROKEN_LINE = re.compile(f"[{CJK}]\n[{CJK}]")
+
+
+def test_chinese_paragraphs_are_not_broken_across_lines():
+    """A line break between two Chinese characters shows as a space in the browser."""
+    found = []
+    for page in sorted(ZH.rglob("*.md")):
+        prose = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+        for match in BROKEN_LINE.finditer(prose):
+            found.append(f"docs/zh/{page.relative_to(ZH)}: …{prose[max(0, match.start() - 12):match.end() + 12]!r}…")
+    assert not found, "join these lines (one paragraph per line in Chinese pages):\n" + "\n".join(found)
+
+
+def test_the_broken_line_check_can_fail():
+    assert BROKEN_LINE.search("第一行\n第二行") and not BROKEN_LINE.search("第一行\n\n第二段")
