@@ -131,12 +131,18 @@ class Hinge(Loss):
         return np.sign(1.0 - Y * A)
 
 
-class FromLogits:
-    """The fused path of a loss paired with its output activation (sigmoid, softmax).
+class CrossEntropy(Loss):
+    """What the two cross-entropies share: ``A`` holds probabilities in $[0, 1]$,
+    and the fused path from the logits of their output activation (sigmoid, softmax).
 
     A subclass gives ``_cost_logits(Z, Y)`` and ``_backward_logits(Z, Y)``,
-    each with its formula; these two methods add the input checks.
+    each with its formula; ``forward_logits`` and ``backward_logits`` add the checks.
     """
+
+    def _check(self, A, Y):
+        A, Y = super()._check(A, Y)
+        _checks.in_range(A, "A (probabilities)", 0.0, 1.0)
+        return A, Y
 
     @np.errstate(under="ignore")
     def forward_logits(self, Z, Y) -> float:
@@ -151,7 +157,7 @@ class FromLogits:
         return self._backward_logits(Z, Y)
 
 
-class BinaryCrossEntropy(FromLogits, Loss):
+class BinaryCrossEntropy(CrossEntropy):
     r"""Binary cross-entropy $\mathcal L(a, y) = -\big(y \log a + (1 - y)\log(1 - a)\big)$, labels $y \in \{0, 1\}$.
 
     From probabilities: $\partial\mathcal L/\partial a = -\dfrac{y}{a} + \dfrac{1 - y}{1 - a}$.
@@ -170,11 +176,6 @@ class BinaryCrossEntropy(FromLogits, Loss):
 
     def _check_labels(self, Y):
         _checks.labels_in(Y, (0.0, 1.0), self.name)
-
-    def _check(self, A, Y):
-        A, Y = super()._check(A, Y)
-        _checks.in_range(A, "A (probabilities)", 0.0, 1.0)
-        return A, Y
 
     @np.errstate(divide="ignore")
     def _loss(self, A, Y):
@@ -198,7 +199,7 @@ class BinaryCrossEntropy(FromLogits, Loss):
         return sigmoid._forward(Z) - Y
 
 
-class CategoricalCrossEntropy(FromLogits, Loss):
+class CategoricalCrossEntropy(CrossEntropy):
     r"""Categorical cross-entropy $\mathcal L(a, y) = -\sum_k y_k \log a_k$, with one-hot columns $y$.
 
     From probabilities: $\partial\mathcal L/\partial a_k = -y_k / a_k$ (and $0$
@@ -215,11 +216,6 @@ class CategoricalCrossEntropy(FromLogits, Loss):
 
     def _check_labels(self, Y):
         _checks.one_hot(Y, self.name)
-
-    def _check(self, A, Y):
-        A, Y = super()._check(A, Y)
-        _checks.in_range(A, "A (probabilities)", 0.0, 1.0)
-        return A, Y
 
     @np.errstate(divide="ignore")
     def _loss(self, A, Y):
