@@ -14,20 +14,14 @@ import http.server
 import threading
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from booktools.browser import SiteHandler, launch_chromium
+
 EDITIONS = {"zh": "print_page/", "en": "en/print_page/"}
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
 
 
 def serve_directory(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     """Serve `root` on a free localhost port from a daemon thread; return (server, base URL)."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
+    handler = functools.partial(SiteHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
@@ -41,7 +35,7 @@ def print_pdfs(site_dir: Path, out_dir: Path) -> list[Path]:
     written = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch_chromium(p)
             page = browser.new_page()
             for lang, path in EDITIONS.items():
                 page.goto(base + path, wait_until="networkidle")

@@ -1,8 +1,6 @@
-"""Helpers for the browser tests: a quiet local server for the built site, Debian's
-Chromium with no downloads, and a network guard that keeps every request on localhost.
-
-Nothing here downloads a browser: Chromium is /usr/bin/chromium from Debian
-(`make test` installs it with apt-get), driven by Playwright for Python.
+"""Helpers for the browser tests: a local server for the built site (with delays a
+test can set) and a network guard that keeps every request on localhost. Chromium
+and the site's handler come from booktools/browser.py, shared with `booktools pdf`.
 """
 
 from __future__ import annotations
@@ -18,34 +16,15 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+from booktools.browser import SiteHandler, launch_chromium  # noqa: F401 (launch_chromium is re-exported)
+
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 # Schemes that never touch the network (inline data, the page's own blobs, about:blank).
 LOCAL_SCHEMES = {"data", "blob", "about"}
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves a directory with the MIME types the site needs, and logs nothing."""
-
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".ipynb": "application/x-ipynb+json",
-        ".json": "application/json",
-        ".js": "text/javascript",
-        ".mjs": "text/javascript",
-        ".css": "text/css",
-        ".svg": "image/svg+xml",
-        ".woff": "font/woff",
-        ".woff2": "font/woff2",
-        ".xml": "application/xml",
-    }
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
-        pass
+class QuietHandler(SiteHandler):
+    """The site's handler, with per-path delays a test can set."""
 
     def do_GET(self):
         # A test can slow one path down (server.delays), to reorder responses the way a
@@ -115,15 +94,6 @@ class NetworkGuard:
         else:
             self.blocked.append(url)
             route.abort("blockedbyclient")
-
-
-def launch_chromium(playwright):
-    """Debian's Chromium, never a downloaded one. Playwright's launch() starts it with a
-    fresh temporary user-data dir of its own and deletes that dir on close()."""
-    if not CHROMIUM.exists():
-        raise RuntimeError(f"{CHROMIUM} is missing; `make test` installs Debian's chromium")
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                      args=CHROMIUM_ARGS)
 
 
 class PageLog:
