@@ -8,7 +8,7 @@ UV      := $(BIN)/uv
 UV_VERSION := 0.13.9
 PORT    ?= 8000
 
-.PHONY: serve site pdf test derive bench lock clean setup browser-deps
+.PHONY: serve site pdf test derive dist bench lock clean setup browser-deps
 
 ## serve: install everything, build both languages and serve them with live reload
 serve: setup
@@ -26,9 +26,13 @@ pdf: site browser-deps
 test: setup browser-deps
 	$(BIN)/python -m pytest
 
-## derive: regenerate the derivation fragments under docs/derivations
+## derive: regenerate the derivation fragments under nnlit/derivations
 derive: setup
 	$(BIN)/python -m nnlit derive
+
+## dist: build the package readers install (sdist and wheel) into dist/; nothing else is written
+dist: setup
+	$(BIN)/python -m build --no-isolation --outdir dist .
 
 ## bench: print the build, test and derivation timings as a table
 bench: setup browser-deps
@@ -59,4 +63,4 @@ lock:
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf site pdf .cache
+	rm -rf site pdf dist .cache

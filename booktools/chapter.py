@@ -29,7 +29,7 @@ from .structure import without_comments
 INLINE = re.compile(r"\{\{ (.+?) \}\}")
 INLINE_MIME = "application/x.nnlit-inline+json"
 SNIPPET = re.compile(r'^--8<-- "([^"]+)"\s*$', re.MULTILINE)
-SNIPPET_BASE = ROOT / "docs"
+SNIPPET_BASE = ROOT / "nnlit"  # the fragments are package data: nnlit/derivations
 HIDE_INPUT = "hide-input"
 IN_BLOCK = "in-block"  # render the cell inside the admonition/details block just above it
 

@@ -59,7 +59,7 @@ def environment_digest(root: Path = ROOT) -> str:
     """Hash of what every chapter depends on besides its own code: the package
     source, the generated derivations and the locked dependency versions."""
     package = list((root / "nnlit").rglob("*.py"))
-    derivations = [p for p in (root / "docs" / "derivations").rglob("*") if p.is_file()]
+    derivations = [p for p in (root / "nnlit" / "derivations").rglob("*") if p.is_file()]
     lock = [p for p in [root / "requirements.lock"] if p.exists()]
     return _digest_files(package + derivations + lock, root)
 

@@ -4,6 +4,7 @@
 - on_files: execute every chapter whose code or environment changed (cached),
   and register each chapter's figures, its notebook and the site's own assets
   (KaTeX, CSS, JS) as files, so MkDocs copies and link-checks them.
+  The notebook is the reader's copy (booktools/notebook.py): it installs nnlit itself.
 - on_page_markdown: replace a chapter's source by the rendered page.
 - on_page_context: point the language switch at the same page in the other language.
 """
@@ -23,7 +24,7 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from booktools import chapter as chapters  # noqa: E402
-from booktools import execute, glossary  # noqa: E402
+from booktools import execute, glossary, notebook  # noqa: E402
 from booktools.languages import LANGUAGES, other_language_url  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.nnlit")
@@ -76,9 +77,13 @@ def on_files(files: Files, config) -> Files:
     jobs = {keys[uri]: (ch.code, uri) for uri, ch in sources.items()}
     outputs = execute.execute_all(jobs)
     _rendered.clear()
+    urls = {f.src_uri: f.url for f in pages}
     for uri, chapter in sources.items():
         stem = posixpath.splitext(posixpath.basename(uri))[0]
         rendered = chapters.render(chapter, outputs[keys[uri]], stem, label)
+        rendered.notebook = notebook.for_readers(
+            rendered.notebook, language=config.theme["language"], page_uri=uri, urls=urls,
+            site_url=config.site_url, code_cells=chapter.code)
         _rendered[uri] = rendered
         _register_chapter_files(files, config, uri, stem, rendered)
     return files

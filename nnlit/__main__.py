@@ -2,7 +2,7 @@
 
 Commands:
 
-    derive   derive the book's formulas with SymPy and write docs/derivations
+    derive   derive the book's formulas with SymPy and write nnlit/derivations
              (``python -m nnlit derive --help``)
 
 A new command is one entry in ``COMMANDS``: a module with ``add_arguments(parser)``
@@ -17,7 +17,7 @@ import sys
 
 #: command name -> (module, one-line help)
 COMMANDS = {
-    "derive": ("nnlit.derive", "derive the book's formulas with SymPy and write docs/derivations"),
+    "derive": ("nnlit.derive", "derive the book's formulas with SymPy and write nnlit/derivations"),
 }
 
 

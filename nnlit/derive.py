@@ -1,6 +1,6 @@
 """``python -m nnlit derive``: run every derivation of ``nnlit.symbolic`` and write the book's fragments.
 
-Each derivation becomes two Markdown fragments under ``docs/derivations/<group>/``:
+Each derivation becomes two Markdown fragments under ``nnlit/derivations/<group>/``:
 ``<name>.md`` (every step) and ``<name>.result.md`` (the result alone). They hold
 math only, in KaTeX-compatible LaTeX, so the Chinese and the English page include
 the same file::
@@ -10,7 +10,7 @@ the same file::
 ``index.json`` lists every fragment. The output is deterministic: running the
 command twice gives byte-identical files.
 
-    python -m nnlit derive                 # derive everything, write docs/derivations/
+    python -m nnlit derive                 # derive everything, write nnlit/derivations/
     python -m nnlit derive --check         # exit 1 and name the stale/missing/extra files
     python -m nnlit derive sigmoid         # show one derivation's steps in the terminal
     python -m nnlit derive sigmoid --write # ... and write its fragments
@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "derivations"
+OUT = Path(__file__).resolve().parent / "derivations"
 INDEX = "index.json"
 GENERATOR = "python -m nnlit derive"
 
@@ -176,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
             for kind, files in bad.items():
                 for path in files:
                     print(f"{kind}: {(out / path).relative_to(ROOT) if out.is_relative_to(ROOT) else out / path}")
-            print(f"docs/derivations is out of date; run `{GENERATOR}` and commit the result", file=sys.stderr)
+            print(f"nnlit/derivations is out of date; run `{GENERATOR}` and commit the result", file=sys.stderr)
             return 1
         print(f"{len(expected)} files up to date ({seconds:.1f} s)")
         return 0

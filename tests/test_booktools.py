@@ -67,12 +67,12 @@ def test_inline_values_of_one_gap_run_in_one_cell_whatever_the_paragraphs(tmp_pa
 def test_environment_digest_covers_package_source_derivations_and_lock(tmp_path):
     root = Path(execute.ROOT)
     shutil.copytree(root / "nnlit", tmp_path / "nnlit", ignore=shutil.ignore_patterns("__pycache__"))
-    (tmp_path / "docs" / "derivations").mkdir(parents=True)
+    (tmp_path / "nnlit" / "derivations").mkdir(parents=True, exist_ok=True)
     shutil.copy(root / "requirements.lock", tmp_path / "requirements.lock")
     before = execute.environment_digest(tmp_path)
     (tmp_path / "nnlit" / "book.py").write_text("# edited\n", encoding="utf-8")
     after_package = execute.environment_digest(tmp_path)
-    (tmp_path / "docs" / "derivations" / "new.md").write_text("$$x$$\n", encoding="utf-8")
+    (tmp_path / "nnlit" / "derivations" / "new.md").write_text("$$x$$\n", encoding="utf-8")
     after_derivation = execute.environment_digest(tmp_path)
     (tmp_path / "requirements.lock").write_text("numpy==0\n", encoding="utf-8")
     after_lock = execute.environment_digest(tmp_path)
@@ -122,7 +122,7 @@ def test_a_page_edit_rebuilds_only_its_own_edition():
     assert editions_affected({ROOT / "docs/en/demo.md"}) == ["en"]
     assert editions_affected({ROOT / "docs/en/demo.md", ROOT / "docs/zh/demo.md"}) == ["zh", "en"]
     assert editions_affected({ROOT / "nnlit/book.py"}) == ["zh", "en"]
-    assert editions_affected({ROOT / "docs/derivations/x.md"}) == ["zh", "en"]
+    assert editions_affected({ROOT / "nnlit/derivations/x.md"}) == ["zh", "en"]
 
 
 def test_a_shell_fence_in_a_chapter_is_refused_not_run(tmp_path):

@@ -15,7 +15,7 @@ import pytest
 from nnlit import derive
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "derivations"
+OUT = Path(__file__).resolve().parent / "derivations"
 DISPLAY = re.compile(r"^\$\$\n(.*?)\n\$\$$", re.S | re.M)
 
 
@@ -28,7 +28,7 @@ def fresh() -> dict[str, str]:
 def test_committed_fragments_are_up_to_date(fresh):
     problems = derive.compare(fresh, OUT, complete=True)
     assert problems == {"stale": [], "missing": [], "extra": []}, (
-        f"docs/derivations is out of date, run `python -m nnlit derive`: {problems}")
+        f"nnlit/derivations is out of date, run `python -m nnlit derive`: {problems}")
 
 
 def test_check_command_passes_in_a_fresh_process_with_another_hash_seed():
@@ -165,7 +165,7 @@ def test_fragments_survive_the_sites_markdown(fresh):
         if not path.endswith(".md"):
             continue
         md = markdown.Markdown(extensions=["pymdownx.snippets", "pymdownx.arithmatex", "admonition"],
-                               extension_configs={"pymdownx.snippets": {"base_path": [str(ROOT / "docs")],
+                               extension_configs={"pymdownx.snippets": {"base_path": [str(ROOT / "nnlit")],
                                                                         "check_paths": True},
                                                   "pymdownx.arithmatex": {"generic": True}})
         page = f'Before.\n\n--8<-- "derivations/{path}"\n\nAfter.\n\n!!! note\n\n    --8<-- "derivations/{path}"\n'
@@ -179,4 +179,4 @@ def test_every_include_in_the_chapters_exists():
     include = re.compile(r'^\s*--8<--\s+"(derivations/[^"]+)"\s*$', re.M)
     for page in sorted((ROOT / "docs").glob("*/*.md")):
         for target in include.findall(page.read_text(encoding="utf-8")):
-            assert (ROOT / "docs" / target).is_file(), f"{page.relative_to(ROOT)} includes missing {target}"
+            assert (ROOT / "nnlit" / target).is_file(), f"{page.relative_to(ROOT)} includes missing {target}"

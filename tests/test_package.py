@@ -10,9 +10,13 @@ import nnlit
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_version_matches_pyproject():
+def test_the_version_is_written_once_and_read_from_there():
+    """pyproject.toml takes the version from nnlit.__version__; the installed metadata agrees."""
+    from importlib.metadata import version
+
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert nnlit.__version__ == project["version"]
+    assert "version" not in project and "version" in project["dynamic"]
+    assert version("nnlit") == nnlit.__version__
 
 
 def test_import_nnlit_does_not_import_sympy():

@@ -3,7 +3,7 @@ r"""The book's mathematics in SymPy: every function defined once, every formula 
 ``nnlit.symbolic`` mirrors the numeric registries by name (:data:`ACTIVATIONS`,
 :data:`LOSSES`) and holds the derivations the chapters print (:data:`DERIVATIONS`).
 Each derivation is a function returning a :class:`Derivation` whose every step SymPy
-has checked. ``python -m nnlit derive`` writes them into ``docs/derivations``.
+has checked. ``python -m nnlit derive`` writes them into ``nnlit/derivations``.
 
 >>> from nnlit.symbolic import derivation
 >>> print(derivation("sigmoid").pretty())      # doctest: +SKIP

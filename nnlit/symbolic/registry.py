@@ -1,7 +1,7 @@
 """Every derivation of the book, by name: ``DERIVATIONS[name] -> (group, function)``.
 
 Names are unique across groups, so ``python -m nnlit derive sigmoid`` needs no group.
-A derivation's fragment is written to ``docs/derivations/<group>/<name>.md``.
+A derivation's fragment is written to ``nnlit/derivations/<group>/<name>.md``.
 """
 
 from __future__ import annotations
