@@ -8,8 +8,11 @@ Each entry of :data:`ACTIVATIONS` (same names as ``nnlit.activations``) has
 * ``textbook``: the form the chapter prints, e.g. :math:`\sigma(z)(1-\sigma(z))`,
   proven equal to the raw derivative ``diff(f(z), z)`` (on both sides of a kink).
 
-At a kink the derivative does not exist. Where a textbook form still gives a value
-there (``z \le 0``), it is the one-sided derivative that ``nnlit.activations`` uses.
+At a kink the derivative does not exist. The derivation first derives it on both
+sides (``z > 0``, ``z < 0``), then states the book's *convention* for the kink as a
+definition, :math:`f'(0) := \dots`, the left-hand derivative that ``nnlit.activations``
+uses (checked: it is the limit from the left), and only then writes the textbook form
+with ``z \le 0``.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy import Derivative, Piecewise, exp, log
 
-from .core import DerivationError, Phi, Plus, Step, Times, chain, derive, display_function, explicit, label, phi, prove_equal, sigma
+from . import notation
+from .core import DerivationError, Phi, Plus, Step, Times, chain, derive, display_function, explicit, label, phi, prove_equal, sigma, to_latex
 
-z = sp.Symbol("z", real=True)
-alpha = sp.Symbol("alpha", positive=True)
+z = notation.symbol("z", real=True)
+alpha = notation.symbol("alpha", positive=True)     # local meaning here: the negative slope, ELU's scale
 
 
 @dataclass(frozen=True)
@@ -55,12 +59,36 @@ class Activation:
     def derivation(self):
         lhs = Derivative(self.f(z), z)
         lines = chain(self.f(z), self.f.definition(z), *self.definition_steps, var=z)
-        lines += chain(lhs, *self.steps, self.textbook, var=z)
-        result = Step(lhs, self.textbook, var=z)
+        if self.kinks:
+            *steps, both_sides = self.steps
+            lines += chain(lhs, *steps, both_sides, var=z, given=sp.Ne(z, 0) if not both_sides.is_Piecewise else None)
+            result = Step(lhs, self.textbook, check=self.with_convention)
+            lines += [self.convention(), result]
+        else:
+            lines += chain(lhs, *self.steps, self.textbook, var=z)
+            result = Step(lhs, self.textbook, var=z)
         if not prove_equal(self.textbook, self.derivative, var=z):
             raise DerivationError(f"{self.name}: the textbook form is not the derivative")
         return derive(self.name, "activations", lines, result,
                       f=self.expr, derivative=self.derivative, textbook=self.textbook)
+
+    def left_derivative(self, at=0):
+        """The derivative's limit from the left at the kink ``at``: the value the book takes there."""
+        t = notation.dummy("t", positive=True)
+        return sp.limit(self.derivative.subs(z, at - t), t, 0)
+
+    def convention(self) -> Step:
+        r"""The line :math:`\left.\frac{d}{dz} f(z)\right|_{z=0} := f'(0^-)`, a definition (checked: the left limit)."""
+        (kink,) = self.kinks
+        value = self.left_derivative(kink)
+        at = label(rf"\left.{to_latex(Derivative(self.f(z), z))}\right|_{{z = {kink}}}", value, f"{self.name}'({kink})")
+        return Step(at, value, ":=", check=lambda left, right: sp.simplify(explicit(left) - right) == 0)
+
+    def with_convention(self, left, right) -> bool:
+        """The textbook form is the derivative off the kink, and the convention at it."""
+        (kink,) = self.kinks
+        on_kink = sp.simplify(explicit(right).subs(z, kink) - self.left_derivative(kink)) == 0
+        return on_kink and prove_equal(left, right, var=z)
 
 
 def _f(name, definition, latex_name):
@@ -95,7 +123,8 @@ relu = _f("ReLU", sp.Max(0, z), r"\operatorname{ReLU}")
 RELU = Activation(
     "relu", relu,
     definition_steps=(Piecewise((z, z > 0), (0, True)),),
-    steps=(Piecewise((Derivative(z, z), z > 0), (0, True)),),
+    steps=(Piecewise((Derivative(z, z), z > 0), (0, z < 0)),
+           Piecewise((1, z > 0), (0, z < 0))),
     textbook=Piecewise((1, z > 0), (0, True)),
     kinks=(0,),
 )
@@ -103,7 +132,8 @@ RELU = Activation(
 leaky_relu = _f("LeakyReLU", Piecewise((z, z > 0), (alpha * z, True)), r"\operatorname{LeakyReLU}")
 LEAKY_RELU = Activation(
     "leaky_relu", leaky_relu,
-    steps=(Piecewise((Derivative(z, z), z > 0), (Derivative(alpha * z, z), True)),),
+    steps=(Piecewise((Derivative(z, z), z > 0), (Derivative(alpha * z, z), z < 0)),
+           Piecewise((1, z > 0), (alpha, z < 0))),
     textbook=Piecewise((1, z > 0), (alpha, True)),
     params=(alpha,), kinks=(0,),
 )
@@ -111,7 +141,8 @@ LEAKY_RELU = Activation(
 prelu = _f("PReLU", Piecewise((z, z > 0), (alpha * z, True)), r"\operatorname{PReLU}")
 PRELU = Activation(
     "prelu", prelu,
-    steps=(Piecewise((Derivative(z, z), z > 0), (Derivative(alpha * z, z), True)),),
+    steps=(Piecewise((Derivative(z, z), z > 0), (Derivative(alpha * z, z), z < 0)),
+           Piecewise((1, z > 0), (alpha, z < 0))),
     textbook=Piecewise((1, z > 0), (alpha, True)),
     params=(alpha,), kinks=(0,),
 )
@@ -119,9 +150,10 @@ PRELU = Activation(
 elu = _f("ELU", Piecewise((z, z > 0), (alpha * (exp(z) - 1), True)), r"\operatorname{ELU}")
 ELU = Activation(
     "elu", elu,
-    steps=(Piecewise((Derivative(z, z), z > 0), (Derivative(alpha * (exp(z) - 1), z), True)),
-           Piecewise((1, z > 0), (alpha * exp(z), True)),
-           Piecewise((1, z > 0), (Plus(alpha * (exp(z) - 1), alpha), True))),
+    steps=(Piecewise((Derivative(z, z), z > 0), (Derivative(alpha * (exp(z) - 1), z), z < 0)),
+           Piecewise((1, z > 0), (alpha * exp(z), z < 0)),
+           Piecewise((1, z > 0), (Plus(alpha * (exp(z) - 1), alpha), z < 0)),
+           Piecewise((1, z > 0), (Plus(elu(z), alpha), z < 0))),
     textbook=Piecewise((1, z > 0), (Plus(elu(z), alpha), True)),
     params=(alpha,), kinks=(0,),
 )
@@ -129,9 +161,8 @@ ELU = Activation(
 step = _f("H", Piecewise((1, z >= 0), (0, True)), r"H")
 STEP = Activation(
     "step", step,
-    steps=(Piecewise((Derivative(1, z, evaluate=False), z > 0),
-                     (Derivative(0, z, evaluate=False), z < 0)),),
-    textbook=Piecewise((0, sp.Ne(z, 0))),
+    steps=(sp.Integer(0),),                    # on each side H is constant (1 or 0), so its slope is 0
+    textbook=sp.Integer(0),
     kinks=(0,),
 )
 
@@ -171,7 +202,7 @@ GELU = Activation(
 # -- softmax: a vector function, so a Jacobian ----------------------------------------------------
 
 K = 3  #: the softmax derivation works on an explicit vector of this length
-zs = sp.symbols(f"z_1:{K + 1}", real=True)
+zs = notation.symbols(f"z_1:{K + 1}", real=True)
 _total = sum(exp(zk) for zk in zs)
 #: s_k(z_1, ..., z_K), printed s_k
 s = [display_function(f"s_{k + 1}", sp.Lambda(zs, exp(zs[k]) / _total), latex_name=f"s_{{{k + 1}}}",
@@ -204,7 +235,7 @@ class Softmax:
     def derivation(self):
         from sympy.matrices.expressions.diagonal import DiagMatrix
 
-        sv = sp.MatrixSymbol("s", K, 1)
+        sv = notation.matrix("s", K, 1)
         matrix_form = DiagMatrix(sv) - sv * sv.T
 
         def is_matrix_form(left, right):
@@ -220,7 +251,9 @@ class Softmax:
                        Derivative(exp(zs[0]) / _total, zs[1]),
                        -exp(zs[0]) * exp(zs[1]) / _total**2,
                        -Times(S[0], S[1]))
-        jacobian = sp.Matrix(K, K, lambda a, b: Derivative(S[a], zs[b]))
+        # entries as ∂s_i/∂z_j on one line: stacked fractions inside a matrix are too small to read
+        jacobian = sp.Matrix(K, K, lambda a, b: label(rf"\partial s_{{{a + 1}}} / \partial z_{{{b + 1}}}",
+                                                      Derivative(S[a], zs[b]), f"∂s{a + 1}/∂z{b + 1}"))
         entries = sp.Matrix(K, K, lambda a, b: Times(S[a], 1 - S[a]) if a == b else -Times(S[a], S[b]))
         ds_dz = label(r"\frac{\partial s}{\partial z}", jacobian, "∂s/∂z")
         lines += chain(ds_dz, jacobian, entries)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy import Derivative
 
-from . import losses
+from . import losses, notation
 from .core import Dot, Plus, Step, Times, chain, derive, explicit, label, sigma
 
 GROUP = "backprop"
@@ -50,7 +50,7 @@ def symbols_matrix(name: str, rows: int, cols: int, **assumptions) -> sp.Matrix:
     A ``name`` holding a superscript (``W^{[1]}``) gets braces: ``W^{[1]}_{jk}``.
     """
     pattern = "{}_{{{}{}}}" if "^" in name else "{}_{}{}"
-    return sp.Matrix(rows, cols, lambda j, k: sp.Symbol(pattern.format(name, j + 1, k + 1), **assumptions))
+    return sp.Matrix(rows, cols, lambda j, k: notation.symbol(pattern.format(name, j + 1, k + 1), **assumptions))
 
 
 def value(x):
@@ -81,7 +81,7 @@ def matrix_claim(subs: dict, keep: tuple = (sigma,)):
 
 def computation_graph():
     r"""The chain rule on :math:`J = 3(a + bc)`, node by node: :math:`u = bc`, :math:`v = a + u`, :math:`J = 3v`."""
-    a, b, c, u, v = sp.symbols("a b c u v", real=True)
+    a, b, c, u, v = notation.symbols("a b c u v", real=True)     # local meanings: the graph (5.3)
     J = 3 * (a + b * c)
 
     def d(top, bottom, expr, var):
@@ -108,10 +108,10 @@ def computation_graph():
 def logistic_neuron():
     r"""Logistic regression on one example: :math:`dz = a - y`, :math:`dw = x\,dz`, :math:`db = dz`."""
     n = 2
-    x = sp.symbols(f"x_1:{n + 1}", real=True)
-    w = sp.symbols(f"w_1:{n + 1}", real=True)
-    b, y = sp.Symbol("b", real=True), sp.Symbol("y", real=True)
-    a, zs = sp.Symbol("a", positive=True), sp.Symbol("z", real=True)
+    x = notation.symbols(f"x_1:{n + 1}", real=True)
+    w = notation.symbols(f"w_1:{n + 1}", real=True)
+    b, y = notation.symbol("b", real=True), notation.symbol("y", real=True)
+    a, zs = notation.symbol("a", positive=True), notation.symbol("z", real=True)
     z_expr = sum(wk * xk for wk, xk in zip(w, x)) + b
     L = losses.BINARY_CROSS_ENTROPY.L
     loss = explicit(L(sigma(z_expr), y))
@@ -155,7 +155,7 @@ def dense_layer():
     """
     W = symbols_matrix("w", N_OUT, N_IN, real=True)
     X = symbols_matrix("x", N_IN, M, real=True)       # A^{[l-1]}, the layer's input
-    bias = sp.Matrix(N_OUT, 1, lambda j, _: sp.Symbol(f"b_{{{j + 1}}}", real=True))
+    bias = sp.Matrix(N_OUT, 1, lambda j, _: notation.symbol(f"b_{{{j + 1}}}", real=True))
     dA = symbols_matrix("dA", N_OUT, M, real=True)
     Z_expr = W * X + bias * sp.ones(1, M)
     A_expr = Z_expr.applyfunc(g)
@@ -172,12 +172,12 @@ def dense_layer():
     dW = label("dW", sp.Matrix(N_OUT, N_IN, lambda j, k: grad(W[j, k])))
     db = label("db", sp.Matrix(N_OUT, 1, lambda j, _: grad(bias[j])))
     dX = label("dA^{[l-1]}", sp.Matrix(N_IN, M, lambda k, i: M * grad(X[k, i])), "dA_prev")
-    zz = sp.Symbol("zz")
+    zz = notation.dummy("zz")
     dZ = label("dZ", sp.Matrix(N_OUT, M, lambda j, i: (M * sp.diff(dA[j, i] / M * g(zz), zz)).subs(zz, Z_expr[j, i])))
 
-    Ws, Xs, dZs, dAs = (sp.MatrixSymbol(name, *shape) for name, shape in (
+    Ws, Xs, dZs, dAs = (notation.matrix(name, *shape) for name, shape in (
         ("W", W.shape), ("A^{[l-1]}", X.shape), ("dZ", (N_OUT, M)), ("dA", (N_OUT, M))))
-    gZ = sp.MatrixSymbol("g'(Z)", N_OUT, M)
+    gZ = notation.matrix("g'(Z)", N_OUT, M)
     explicit_dZ = dZ_entries.applyfunc(explicit)
     subs = {Ws: W, Xs: X, dZs: explicit_dZ, dAs: dA, gZ: Z_expr.applyfunc(gprime)}
     ones = sp.OneMatrix(M, 1)
@@ -222,11 +222,11 @@ class TwoLayer:
     def __init__(self, n_x=2, n_h=3, m=2, W1=None, b1=None, W2=None, b2=None):
         self.n_x, self.n_h, self.m = n_x, n_h, m
         self.X = symbols_matrix("x", n_x, m, real=True)
-        self.Y = sp.Matrix(1, m, lambda _, i: sp.Symbol(f"y_{i + 1}", real=True))
+        self.Y = sp.Matrix(1, m, lambda _, i: notation.symbol(f"y_{i + 1}", real=True))
         self.W1 = symbols_matrix("W^{[1]}", n_h, n_x, real=True) if W1 is None else W1
-        self.b1 = sp.Matrix(n_h, 1, lambda j, _: sp.Symbol(f"b^{{[1]}}_{{{j + 1}}}", real=True)) if b1 is None else b1
+        self.b1 = sp.Matrix(n_h, 1, lambda j, _: notation.symbol(f"b^{{[1]}}_{{{j + 1}}}", real=True)) if b1 is None else b1
         self.W2 = symbols_matrix("W^{[2]}", 1, n_h, real=True) if W2 is None else W2
-        self.b2 = sp.Matrix([[sp.Symbol("b^{[2]}", real=True)]]) if b2 is None else b2
+        self.b2 = sp.Matrix([[notation.symbol("b^{[2]}", real=True)]]) if b2 is None else b2
         self.Z1 = self.W1 * self.X + self.b1 * sp.ones(1, m)
         self.A1 = self.Z1.applyfunc(sp.tanh)
         self.Z2 = self.W2 * self.A1 + self.b2 * sp.ones(1, m)
@@ -245,7 +245,7 @@ class TwoLayer:
     def per_example(self, Z: sp.Matrix, name: str) -> sp.Matrix:
         """:math:`dZ = m\\,\\partial J/\\partial Z`, taking ``Z``'s entries as the variables."""
         zs = symbols_matrix(name, *Z.shape, real=True)
-        if name == "z2":
+        if name == "z^{[2]}":
             J = self.cost(zs.applyfunc(sigma))
         else:
             A1 = zs.applyfunc(sp.tanh)
@@ -264,7 +264,7 @@ def two_layer():
     net = TwoLayer()
     n_x, n_h, M2 = net.n_x, net.n_h, net.m
     m = label("m", M2)
-    S = {name: sp.MatrixSymbol(name, *shape) for name, shape in (
+    S = {name: notation.matrix(name, *shape) for name, shape in (
         ("X", (n_x, M2)), ("Y", (1, M2)), ("W^{[2]}", (1, n_h)), ("A^{[1]}", (n_h, M2)),
         ("A^{[2]}", (1, M2)), ("dZ^{[2]}", (1, M2)), ("dZ^{[1]}", (n_h, M2)))}
     ones = sp.OneMatrix(M2, 1)
@@ -274,10 +274,10 @@ def two_layer():
             S["dZ^{[2]}"]: dZ2, S["dZ^{[1]}"]: dZ1, m: M2}
     check = matrix_claim(subs)
     d = {
-        "dZ^{[2]}": net.per_example(net.Z2, "z2"),
+        "dZ^{[2]}": net.per_example(net.Z2, "z^{[2]}"),
         "dW^{[2]}": net.gradient(net.W2),
         "db^{[2]}": net.gradient(net.b2),
-        "dZ^{[1]}": net.per_example(net.Z1, "z1"),
+        "dZ^{[1]}": net.per_example(net.Z1, "z^{[1]}"),
         "dW^{[1]}": net.gradient(net.W1),
         "db^{[1]}": net.gradient(net.b1),
     }

@@ -87,6 +87,23 @@ Phi = display_function("Phi", sp.Lambda(_x, (1 + sp.erf(_x / sp.sqrt(2))) / 2),
                        sp.Lambda(_x, phi(_x)), r"\Phi")
 
 
+#: :math:`\exp(x)`, printed as the chapters write a density's exponential (SymPy prints :math:`e^{x}`).
+Exp = display_function("Exp", sp.Lambda(_x, sp.exp(_x)), sp.Lambda(_x, sp.exp(_x)), r"\exp")
+
+
+class OverSqrt(DisplayFunction):
+    r""":math:`1/\sqrt{x}` as written, e.g. :math:`1/\sqrt{2\pi\sigma^2}` (SymPy would print :math:`\sqrt2/(2\sqrt\pi\sigma)`)."""
+
+    definition = sp.Lambda(_x, 1 / sp.sqrt(_x))
+
+    def _latex(self, printer, exp=None):
+        tex = rf"\frac{{1}}{{\sqrt{{{printer._print(self.args[0])}}}}}"
+        return rf"\left({tex}\right)^{{{exp}}}" if exp else tex
+
+
+over_sqrt = OverSqrt
+
+
 class Times(sp.Function):
     r"""A product printed factor by factor, in the order given.
 
@@ -370,6 +387,13 @@ class Step:
     With ``lhs=None`` the line continues the previous one (``&= rhs``) and claims
     ``previous rhs rel rhs``. ``check(left, right) -> bool`` proves the claim; the
     default proves equality with :func:`prove_equal`. ``rel`` is the LaTeX relation.
+
+    ``given`` is the assumption the line uses (``\sum_k y_k = 1``, ``z \neq 0``,
+    ``\alpha > 0``), a SymPy relation or math-only LaTeX, printed beside the line
+    as :math:`\qquad(\dots)`. Math is the same in both languages, so the fragment
+    stays shared; the words around it belong to the page. An equation ``given`` is
+    also *used*: unless ``cases`` is set, the check solves it for its last symbol and
+    proves the line under that substitution.
     """
 
     lhs: Any
@@ -379,11 +403,21 @@ class Step:
     var: Any = None
     cases: tuple = ({},)
     where: dict | None = None
+    given: Any = None
 
     def holds(self, left) -> bool:
         if self.check is not None:
             return bool(self.check(left, self.rhs))
-        return prove_equal(left, self.rhs, self.var, self.cases, self.where)
+        return prove_equal(left, self.rhs, self.var, self._cases(), self.where)
+
+    def _cases(self) -> tuple:
+        if self.cases != ({},) or not isinstance(self.given, sp.Eq):
+            return self.cases
+        unknown = sorted(self.given.free_symbols, key=lambda s: s.name)[-1]
+        solutions = sp.solve(self.given, unknown, dict=True)
+        if len(solutions) != 1:
+            raise DerivationError(f"cannot use the assumption {self.given}: solved for {unknown}, {solutions}")
+        return tuple(solutions)
 
 
 class DerivationError(AssertionError):
@@ -481,6 +515,14 @@ class BookLatexPrinter(LatexPrinter):
             return super()._print_Sum(sp.Sum(Paren(expr.function), *expr.limits))
         return super()._print_Sum(expr)
 
+    def _print_Integral(self, expr):
+        # a product under the integral sign needs no parentheses (SymPy adds them to a Times)
+        if isinstance(expr.function, Times) and len(expr.limits) == 1 and len(expr.limits[0]) == 3:
+            var, lo, hi = expr.limits[0]
+            return (rf"\int\limits_{{{self._print(lo)}}}^{{{self._print(hi)}}} {self._print(expr.function)}"
+                    rf"\, d{self._print(var)}")
+        return super()._print_Integral(expr)
+
     def _print_Derivative(self, expr):
         # J'(θ), J''(θ), J'''(θ) for an unspecified function of one variable
         f, (variable, count) = expr.expr, expr.variable_count[0]
@@ -488,13 +530,18 @@ class BookLatexPrinter(LatexPrinter):
                 and len(expr.variable_count) == 1 and count <= 3):
             primes = "'" * count
             return rf"{self._print(f.func)}{primes}\left({self._print(variable)}\right)"
+        ordinary = variable in getattr(self, "_ordinary", ())
         if len(expr.variable_count) == 1 and count == 1 and f.free_symbols != {variable} and not f.is_Number:
-            # a partial derivative: the expression has other variables (SymPy would print d/dα z)
-            body = self._print(f)
-            if isinstance(f, (sp.Add, Plus)) or f.could_extract_minus_sign() or precedence(f) < PRECEDENCE["Mul"]:
-                body = rf"\left({body}\right)"
-            return rf"\frac{{\partial}}{{\partial {self._print(variable)}}} {body}"
+            # other symbols in f: SymPy would print d/dα z; a partial ∂/∂z, unless the cases block is in d/dz
+            op = "d" if ordinary else r"\partial"
+            return rf"\frac{{{op}}}{{{op} {self._print(variable)}}} {self._operand(f)}"
         return super()._print_Derivative(expr)
+
+    def _operand(self, f) -> str:
+        body = self._print(f)
+        if isinstance(f, (sp.Add, Plus)) or f.could_extract_minus_sign() or precedence(f) < PRECEDENCE["Mul"]:
+            body = rf"\left({body}\right)"
+        return body
 
     def _print_DiagMatrix(self, expr):
         return rf"\operatorname{{diag}}\left({self._print(expr.args[0])}\right)"
@@ -516,19 +563,33 @@ class BookLatexPrinter(LatexPrinter):
         return rf"{{{self._print(base)}}}^{{\odot {self._print(power)}}}"
 
     def _print_OneMatrix(self, expr):
-        return r"\mathbf{1}"
+        # a column of ones sums the rows it multiplies; a matrix of ones is the number 1, entry by entry
+        return r"\mathbf{1}" if expr.shape[1] == 1 else "1"
 
     def _print_MatAdd(self, expr):
         terms = sorted(expr.args, key=lambda t: (t.could_extract_minus_sign(), not isinstance(t, sp.MatrixSymbol)))
         out = self._print(terms[0])
         for t in terms[1:]:
             if t.could_extract_minus_sign():
-                out += " - " + self.parenthesize(-t, PRECEDENCE["Mul"])
+                out += " - " + self.parenthesize(-t, PRECEDENCE["Add"], strict=True)
             else:
                 out += " + " + self._print(t)
         return out
 
     def _print_Piecewise(self, expr):
+        # one block, one notation: if a branch differentiates a function of z alone (d/dz),
+        # every branch prints d/dz, even where a parameter makes SymPy's rule say ∂/∂z
+        derivatives = [d for value, _ in expr.args for d in sp.preorder_traversal(value) if isinstance(d, sp.Derivative)]
+        ordinary = {d.variables[0] for d in derivatives
+                    if len(d.variables) == 1 and (d.expr.free_symbols == {d.variables[0]} or d.expr.is_Number)}
+        saved = getattr(self, "_ordinary", frozenset())
+        self._ordinary = saved | ordinary
+        try:
+            return self._print_cases(expr)
+        finally:
+            self._ordinary = saved
+
+    def _print_cases(self, expr):
         rows, taken = [], []
         for value, cond in expr.args:
             if cond is sp.true:
@@ -552,6 +613,8 @@ def aligned(steps: Sequence[Step]) -> str:
     for k, step in enumerate(steps):
         left = "" if step.lhs is None else to_latex(step.lhs)
         row = f"{left} &{step.rel} {to_latex(step.rhs)}"
+        if step.given is not None:
+            row += rf" \qquad \left({to_latex(step.given)}\right)"
         if k and step.lhs is not None:
             rows[-1] += r" \\[6pt]"
         elif k:
@@ -570,6 +633,9 @@ def pretty_lines(steps: Sequence[Step]) -> str:
     for step in steps:
         rel = _REL_TEXT.get(step.rel, step.rel if step.rel.isascii() and "\\" not in step.rel else "=")
         right = _pretty(step.rhs)
+        if step.given is not None:
+            given = step.given if isinstance(step.given, str) else _pretty(step.given)
+            right = _side_by_side(right, "    (", given, ")")
         if step.lhs is None:
             blocks.append(_side_by_side(" " * 4, f"  {rel} ", right))
         else:

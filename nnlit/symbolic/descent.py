@@ -5,23 +5,28 @@ r"""Gradient descent, Adam's bias correction, and the gradient of the L2 penalty
 * Adam's moving average starts at 0, so it is biased toward 0: for a constant
   gradient :math:`g`, :math:`v_t = (1-\beta_1^t)\,g`; dividing by :math:`1-\beta_1^t` removes it.
 * The penalty :math:`\frac{\lambda}{2m}\lVert W\rVert_F^2` adds :math:`\frac{\lambda}{m}W` to :math:`dW`,
-  entry by entry.
+  entry by entry; in the update this becomes weight decay,
+  :math:`W - \alpha\,dW_{L_2} = (1 - \frac{\alpha\lambda}{m})W - \alpha\,dW` (8.9).
+
+The update rules of momentum, RMSProp and Adam (8.5)-(8.7), the penalised cost (8.8)
+and inverted dropout (8.10) are definitions; chapter 8 states them as such.
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
+from . import notation
 from .backprop import symbols_matrix
-from .core import Plus, Step, Times, chain, derive, expand_sums, explicit, label
+from .core import Paren, Plus, Step, Times, chain, derive, expand_sums, explicit, label
 
 GROUP = "descent"
 
 
 def gradient_descent():
     r"""The update :math:`\theta \leftarrow \theta - \alpha \nabla J(\theta)` and why it lowers :math:`J` for small :math:`\alpha`."""
-    t1, t2 = sp.symbols("theta_1 theta_2", real=True)
-    alpha = sp.Symbol("alpha", positive=True)
+    t1, t2 = notation.symbols("theta_1 theta_2", real=True)
+    alpha = notation.symbol("alpha", positive=True)
     J = sp.Function("J")
     partials = [sp.Derivative(J(t1, t2), t) for t in (t1, t2)]
     g = [label(f"g_{{{k + 1}}}", d, f"g{k + 1}") for k, d in enumerate(partials)]
@@ -36,7 +41,7 @@ def gradient_descent():
 
     def negative(left, right) -> bool:
         """``-α‖∇J‖² < 0`` whenever the gradient is not 0 (here: its first entry is not)."""
-        g1, g2 = sp.Symbol("g1", real=True, nonzero=True), sp.Symbol("g2", real=True)
+        g1, g2 = notation.dummy("g1", real=True, nonzero=True), notation.dummy("g2", real=True)
         value = explicit(left).subs({partials[0]: g1, partials[1]: g2})
         return right == 0 and bool(value.is_negative)
 
@@ -46,7 +51,8 @@ def gradient_descent():
     change = Plus(J(*theta_new), -J(t1, t2))
     lines += chain(J(*theta_new), Plus(J(t1, t2), -Times(alpha, gradient_norm), sp.O(alpha**2)), check=first_order)
     lines += chain(change, Plus(-Times(alpha, gradient_norm), sp.O(alpha**2)), check=first_order)
-    lines.append(Step(-Times(alpha, gradient_norm), 0, "<", check=negative))
+    lines.append(Step(-Times(alpha, gradient_norm), 0, "<", check=negative,
+                      given=r"\alpha > 0,\ \left(g_{1}, g_{2}\right) \neq \left(0, 0\right)"))
     return derive("gradient_descent", GROUP, lines,
                   [Step(change, Plus(-Times(alpha, gradient_norm), sp.O(alpha**2)), check=first_order)])
 
@@ -80,9 +86,9 @@ def adam_bias_correction():
     for a constant gradient :math:`g`, :math:`v_t = (1-\beta_1^t)\,g`, so :math:`\hat v_t = v_t/(1-\beta_1^t) = g`.
     (The same algebra gives :math:`\mathbb E[v_t] = (1-\beta_1^t)\,\mathbb E[g]` when every :math:`g_k`
     has mean :math:`\mathbb E[g]`, and :math:`s_t = (1-\beta_2^t)\,g^2` for the second moment.)"""
-    t, k = sp.Symbol("t", integer=True, nonnegative=True), sp.Symbol("k", integer=True, positive=True)
-    beta = sp.Symbol("beta_1", positive=True)
-    grad, v, g = sp.IndexedBase("g", real=True), sp.IndexedBase("v", real=True), sp.Symbol("g", real=True)
+    t, k = notation.symbol("t", integer=True, nonnegative=True), notation.symbol("k", integer=True, positive=True)
+    beta = notation.symbol("beta_1", positive=True)
+    grad, v, g = notation.indexed("g", real=True), notation.indexed("v", real=True), notation.symbol("g", real=True)
     def v_of(g_k):
         return Times(1 - beta, sp.Sum(beta**Plus(t, -k) * g_k, (k, 1, t)))
 
@@ -112,7 +118,7 @@ def adam_bias_correction():
 def l2_gradient():
     r"""The L2 penalty :math:`\frac{\lambda}{2m}\lVert W\rVert_F^2` adds :math:`\frac{\lambda}{m} W` to :math:`dW`, entry by entry."""
     W = symbols_matrix("w", 2, 3, real=True)
-    lam, m = sp.Symbol("lambda", positive=True), sp.Symbol("m", integer=True, positive=True)
+    lam, m = notation.symbol("lambda", positive=True), notation.symbol("m", integer=True, positive=True)
     J = sp.Function("J")(*W)
     frob = label(r"\lVert W \rVert_F^2", sum(w**2 for w in W), "‖W‖²")
     J_label = label("J", J, "J")
@@ -120,7 +126,7 @@ def l2_gradient():
     partial = sp.Matrix(2, 3, lambda j, k: label(rf"\frac{{\partial J}}{{\partial w_{{{j + 1}{k + 1}}}}}",
                                                 sp.Derivative(J, W[j, k]), f"∂J/∂w{j + 1}{k + 1}"))
     dW = label("dW", partial, "dW")
-    Ws, dWs = sp.MatrixSymbol("W", 2, 3), sp.MatrixSymbol("dW", 2, 3)
+    Ws, dWs = notation.matrix("W", 2, 3), notation.matrix("dW", 2, 3)
 
     def matrix_form(left, right) -> bool:
         lhs = sp.Matrix(explicit(left))
@@ -142,5 +148,26 @@ def l2_gradient():
                   W=W, lam=lam, m=m)
 
 
+def weight_decay():
+    r"""(8.9): with the penalty, a gradient-descent step first shrinks :math:`W` by :math:`1 - \frac{\alpha\lambda}{m}`.
+
+    :math:`dW_{L_2}` is the gradient of the penalised cost, differentiated entry by entry
+    (as in :func:`l2_gradient`); :math:`dW` that of the cost without the penalty.
+    """
+    W = symbols_matrix("w", 2, 3, real=True)
+    alpha, lam = notation.symbol("alpha", positive=True), notation.symbol("lambda", positive=True)
+    m = notation.symbol("m", integer=True, positive=True)
+    J = sp.Function("J")(*W)
+    penalised = J + lam / (2 * m) * sum(w**2 for w in W)
+    W_ = label("W", sp.ImmutableMatrix(W))
+    dW = label("dW", sp.ImmutableMatrix(W.applyfunc(lambda w: sp.Derivative(J, w))))
+    dW_L2 = label(r"dW_{L_2}", sp.ImmutableMatrix(W.applyfunc(lambda w: sp.diff(penalised, w))), "dW_L2")
+    step = label(r"W - \alpha\, dW_{L_2}", explicit(W_) - alpha * explicit(dW_L2), "W - α dW_L2")
+    decayed = Plus(Times(Paren(Plus(1, -alpha * lam / m)), W_), -Times(alpha, dW))
+    lines = chain(dW_L2, Plus(dW, Times(lam / m, W_)))
+    lines += chain(step, Plus(W_, -Times(alpha, Plus(dW, Times(lam / m, W_)))), decayed)
+    return derive("weight_decay", GROUP, lines, Step(step, decayed), W=W, lam=lam, m=m, alpha=alpha)
+
+
 DERIVATIONS = {"gradient_descent": gradient_descent, "adam_bias_correction": adam_bias_correction,
-               "l2_gradient": l2_gradient}
+               "l2_gradient": l2_gradient, "weight_decay": weight_decay}

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import sympy as sp
 
+from . import notation
 from .core import Plus, Step, chain, derive, explicit
 
 GROUP = "gradcheck"
 
-theta = sp.Symbol("theta", real=True)
-eps = sp.Symbol("epsilon", positive=True)
+theta = notation.symbol("theta", real=True)
+eps = notation.symbol("epsilon", positive=True)
 J = sp.Function("J")
 ORDER = 6   #: Taylor terms SymPy expands to before comparing
 

@@ -17,34 +17,43 @@ import threading
 
 import sympy as sp
 
+from . import notation
 from .backprop import TwoLayer
-from .core import Plus, Step, Times, chain, derive, explicit, label, prove_equal, sigma
+from .core import Exp, over_sqrt, Plus, Step, Times, chain, derive, explicit, label, prove_equal, sigma
 
 GROUP = "initialization"
 
-n, n_in, n_out = (sp.Symbol(name, integer=True, positive=True) for name in ("n", "n_in", "n_out"))
-k, l = sp.Symbol("k", integer=True, positive=True), sp.Symbol("l", integer=True, positive=True)
-w, x = sp.IndexedBase("w", real=True), sp.IndexedBase("x", real=True)
-var_w, var_x = sp.Symbol(r"Var_w", positive=True), sp.Symbol(r"Var_x", positive=True)
+n, n_in, n_out = (notation.symbol(name, integer=True, positive=True) for name in ("n", "n_in", "n_out"))
+k, l = notation.symbol("k", integer=True, positive=True), notation.symbol("l", integer=True, positive=True)
+w, x = notation.indexed("w", real=True), notation.indexed("x", real=True)
+# the values behind the printed Var[w], Var[x] (labels print them; these never print)
+var_w, var_x = notation.dummy("Var_w", positive=True), notation.dummy("Var_x", positive=True)
+
+#: the assumption of the variance derivations, printed beside the lines that use it
+ZERO_MEANS = r"\mathbb{E}\left[w_k\right] = \mathbb{E}\left[x_k\right] = 0"
 
 
 @contextlib.contextmanager
 def bounded(seconds: int = 30):
-    """Fail with ``TimeoutError`` instead of hanging (SymPy integrals can run for ever)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+    """Fail with ``TimeoutError`` instead of hanging (SymPy integrals can run for ever).
+
+    The limit is on CPU seconds (``ITIMER_PROF``), not on the wall clock: on a machine
+    shared with other work a sound expectation must not fail for waiting its turn.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGPROF"):
         yield
         return
 
     def expire(signum, frame):
-        raise TimeoutError(f"a sympy.stats expectation took more than {seconds} s")
+        raise TimeoutError(f"a sympy.stats expectation took more than {seconds} CPU seconds")
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 # -- expectation of polynomials in independent variables -----------------------------------------------
@@ -107,7 +116,7 @@ def _random(u) -> bool:
 def zero_mean(u, p):
     """Moments of zero-mean weights and inputs: E[u] = 0, E[u^2] = Var(u)."""
     variance = {"w": var_w, "x": var_x}[u.base.label.name]
-    return {0: 1, 1: 0, 2: variance}.get(p, sp.Symbol(f"m{p}_{u.base.label.name}"))
+    return {0: 1, 1: 0, 2: variance}.get(p, notation.dummy(f"m{p}_{u.base.label.name}"))
 
 
 def by_moments(moments=zero_mean, sizes=(None,)):
@@ -141,8 +150,8 @@ def variance_propagation():
                    sp.Integer(0), check=by_moments())
     lines += chain(Var(wk * xk),
                    Plus(E(wk**2 * xk**2), -E(wk * xk)**2),
-                   Plus(Times(E(wk**2), E(xk**2)), -Times(E(wk)**2, E(xk)**2)),
-                   Times(VAR_W, VAR_X), check=by_moments())
+                   Plus(Times(E(wk**2), E(xk**2)), -Times(E(wk)**2, E(xk)**2)), check=by_moments())
+    lines += chain(None, Times(E(wk**2), E(xk**2)), Times(VAR_W, VAR_X), check=by_moments(), given=ZERO_MEANS)
     lines += chain(Var(label("z", z)), sp.Sum(Var(wk * xk), (k, 1, n)), check=by_moments(sizes=(1, 2, 3, 4)))
     lines.append(Step(None, Times(n, VAR_W, VAR_X), check=lambda left, right: prove_equal(
         sp.Sum(var_w * var_x, (k, 1, n)), right)))
@@ -165,7 +174,7 @@ IFF = r"\Longleftrightarrow"
 def xavier():
     r"""Xavier/Glorot: keep the variance forward (:math:`1/n_{in}`) and backward (:math:`1/n_{out}`);
     compromise :math:`2/(n_{in}+n_{out})`."""
-    var_dz = label(r"\operatorname{Var}\left[dz\right]", sp.Symbol("Var_dz", positive=True), "Var[dz]")
+    var_dz = label(r"\operatorname{Var}\left[dz\right]", notation.dummy("Var_dz", positive=True), "Var[dz]")
     lines = [Step(sp.Eq(Times(n_in, VAR_W, VAR_X), VAR_X), sp.Eq(VAR_W, 1 / n_in), IFF, _solves(var_w)),
              Step(sp.Eq(Times(n_out, VAR_W, var_dz), var_dz), sp.Eq(VAR_W, 1 / n_out), IFF, _solves(var_w)),
              Step(sp.Eq(Times(sp.Rational(1, 2), Plus(n_in, n_out), VAR_W), 1), sp.Eq(VAR_W, 2 / (n_in + n_out)), IFF,
@@ -200,7 +209,7 @@ def by_stats(variables: dict):
 def xavier_uniform():
     r"""The uniform :math:`U(-a, a)` has variance :math:`a^2/3`, so Xavier's bound is :math:`\sqrt{6/(n_{in}+n_{out})}`."""
     from sympy.stats import Uniform
-    a, u, U = sp.Symbol("a", positive=True), sp.Symbol("u", real=True), sp.Symbol("U", real=True)
+    a, u, U = notation.symbol("a", positive=True), notation.symbol("u", real=True), notation.symbol("U", real=True)
     rv = {U: Uniform("U", -a, a)}
     lines = chain(Var(U), Plus(E(U**2), -E(U)**2), E(U**2), sp.Integral(u**2 / (2 * a), (u, -a, a)), a**2 / 3,
                   check=by_stats(rv))
@@ -213,35 +222,44 @@ def xavier_uniform():
 
 def he():
     r"""He: a ReLU halves the second moment, :math:`\mathbb E[\mathrm{ReLU}(z)^2] = \operatorname{Var}[z]/2`,
-    so :math:`\operatorname{Var}[w] = 2/n_{in}` (uniform bound :math:`\sqrt{6/n_{in}}`)."""
+    so :math:`\operatorname{Var}[w] = 2/n_{in}` (uniform bound :math:`\sqrt{6/n_{in}}`).
+
+    The inputs of layer :math:`l` are :math:`x_k = \mathrm{ReLU}(z^{[l-1]}_k)`, as in
+    :func:`variance_propagation`; only the weights have mean 0, the inputs do not."""
     from sympy.stats import Normal
     from .activations import relu
-    sigma, z, Z = sp.Symbol("sigma", positive=True), sp.Symbol("z", real=True), sp.Symbol("Z", real=True)
+    sigma, z, Z = (notation.symbol("sigma", positive=True), notation.symbol("z", real=True),
+                   notation.symbol("Z", real=True))
     rv = {Z: Normal("Z", 0, sigma)}
-    density = sp.exp(-z**2 / (2 * sigma**2)) / (sp.sqrt(2 * sp.pi) * sigma)
-    lines = chain(E(relu(Z)**2), sp.Integral(z**2 * density, (z, 0, sp.oo)), sigma**2 / 2, Var(Z) / 2,
+    density = Times(over_sqrt(2 * sp.pi * sigma**2), Exp(-z**2 / (2 * sigma**2)))
+    lines = chain(E(relu(Z)**2), sp.Integral(Times(z**2, *density.args), (z, 0, sp.oo)), sigma**2 / 2, Var(Z) / 2,
                   check=by_stats(rv))
-    # one term of z^[l] = sum_k w_k a_k: w zero-mean, a = ReLU(.) is not
-    a_k = sp.IndexedBase("a", real=True)[k]
-    mean_a, second_a = sp.Symbol("mu_a", positive=True), sp.Symbol("E2_a", positive=True)
+    lines[0] = Step(lines[0].lhs, lines[0].rhs, check=lines[0].check, given=r"Z \sim \mathcal{N}\left(0, \sigma^{2}\right)")
+    # one term of z^[l] = sum_k w_k x_k: w zero-mean, x = ReLU(.) is not
+    x_k = x[k]
+    mean_x, second_x = notation.dummy("mu_x", positive=True), notation.dummy("E2_x", positive=True)
 
     def relu_moments(u, p):
-        if u.base.label.name == "a":
-            return {0: 1, 1: mean_a, 2: second_a}[p]
+        if u.base.label.name == "x":
+            return {0: 1, 1: mean_x, 2: second_x}[p]
         return zero_mean(u, p)
 
-    E2 = label(r"\mathbb{E}\left[a^2\right]", second_a, "E[a²]")
-    lines += chain(Var(Times(w[k], a_k)), Plus(E(Times(w[k]**2, a_k**2)), -E(Times(w[k], a_k))**2), Times(VAR_W, E2),
-                   check=by_moments(relu_moments))
-    var_prev = sp.Symbol("Var_prev", positive=True)
+    E2 = label(r"\mathbb{E}\left[x_k^{2}\right]", second_x, "E[x_k²]")
+    lines += chain(Var(Times(w[k], x_k)), Plus(E(Times(w[k]**2, x_k**2)), -E(Times(w[k], x_k))**2),
+                   Plus(Times(E(w[k]**2), E(x_k**2)), -Times(E(w[k])**2, E(x_k)**2)), check=by_moments(relu_moments))
+    lines.append(Step(None, Times(VAR_W, E2), check=by_moments(relu_moments),
+                      given=r"\mathbb{E}\left[w_k\right] = 0"))
+    var_prev = notation.dummy("Var_prev", positive=True)
     Vprev = label(r"\operatorname{Var}\left[z^{[l-1]}\right]", var_prev, "Var[z[l-1]]")
-    Vl = label(r"\operatorname{Var}\left[z^{[l]}\right]", n_in * var_w * second_a, "Var[z[l]]")
-    lines += chain(Vl, Times(n_in, VAR_W, E2), Times(sp.Rational(1, 2), n_in, VAR_W, Vprev),
-                   check=lambda left, right: prove_equal(explicit(left).subs(second_a, var_prev / 2),
-                                                         explicit(right).subs(second_a, var_prev / 2)))
+    Vl = label(r"\operatorname{Var}\left[z^{[l]}\right]", n_in * var_w * second_x, "Var[z[l]]")
+    lines += chain(Vl, Times(n_in, VAR_W, E2), check=lambda left, right: prove_equal(left, right))
+    lines.append(Step(None, Times(sp.Rational(1, 2), n_in, VAR_W, Vprev),
+                      check=lambda left, right: prove_equal(explicit(left).subs(second_x, var_prev / 2),
+                                                            explicit(right).subs(second_x, var_prev / 2)),
+                      given=r"x_k = \operatorname{ReLU}\left(z^{[l-1]}_k\right)"))
     lines.append(Step(sp.Eq(Vl, Vprev), sp.Eq(VAR_W, 2 / n_in), IFF,
                       lambda left, right: _solves(var_w)(left.subs(Vl, n_in * var_w * var_prev / 2), right)))
-    a = sp.Symbol("a", positive=True)
+    a = notation.symbol("a", positive=True)          # local meaning here: the bound of U(-a, a)
     bound = sp.Pow(6 / n_in, sp.Rational(1, 2), evaluate=False)
     lines.append(Step(sp.Eq(a**2 / 3, 2 / n_in), sp.Eq(a, bound), IFF, _solves(a)))
     return derive("he", GROUP, lines, [Step(E(relu(Z)**2), Var(Z) / 2, check=by_stats(rv)), lines[-2], lines[-1]],
@@ -250,7 +268,8 @@ def he():
 
 def symmetry():
     r"""The symmetry problem: hidden units with identical weights get identical gradients, so stay identical."""
-    p, q, c, r, eta = sp.symbols("p q c r eta", real=True)
+    p, q, c, r = notation.symbols("p q c r", real=True)       # local meanings: the repeated entries
+    alpha = notation.symbol("alpha", positive=True)
     W1 = sp.Matrix([[p, q], [p, q]])
     b1 = sp.Matrix([[c], [c]])
     W2 = sp.Matrix([[r, r]])
@@ -260,10 +279,11 @@ def symmetry():
     dW1 = general.gradient(general.W1).subs(at)
     db1 = general.gradient(general.b1).subs(at)
     dW2 = general.gradient(general.W2).subs(at)
-    h = [label(f"h_{{{i + 1}}}", net.A1[0, i], f"h{i + 1}") for i in range(2)]
-    u = [label(f"u_{{{k + 1}}}", dW1[0, k], f"u{k + 1}") for k in range(2)]
-    beta = label(r"\beta", db1[0, 0], "β")
-    gamma = label(r"\gamma", dW2[0, 0], "γ")
+    # each entry is named after what it is: a^{(i)} the activation for example i, dp the gradient of p ...
+    h = [label(f"a^{{({i + 1})}}", net.A1[0, i], f"a({i + 1})") for i in range(2)]
+    u = [label(name, dW1[0, k], name) for k, name in enumerate(("dp", "dq"))]
+    dc = label("dc", db1[0, 0], "dc")
+    dr = label("dr", dW2[0, 0], "dr")
 
     def same(left, right):
         lhs, rhs = (sp.Matrix(explicit(side, keep=(sigma,))) for side in (left, right))
@@ -274,10 +294,10 @@ def symmetry():
              Step(label("W^{[2]}", W2, "W[2]"), W2, check=same),
              Step(label("A^{[1]}", net.A1, "A[1]"), sp.Matrix([h, h]), check=same),
              Step(label("dW^{[1]}", dW1, "dW[1]"), sp.Matrix([u, u]), check=same),
-             Step(label("db^{[1]}", db1, "db[1]"), sp.Matrix([[beta], [beta]]), check=same),
-             Step(label("dW^{[2]}", dW2, "dW[2]"), sp.Matrix([[gamma, gamma]]), check=same),
-             Step(label(r"W^{[1]} - \eta\, dW^{[1]}", W1 - eta * dW1, "W[1] - η dW[1]"),
-                  sp.Matrix(2, 2, lambda _, j: Plus((p, q)[j], -Times(eta, u[j]))), check=same)]
+             Step(label("db^{[1]}", db1, "db[1]"), sp.Matrix([[dc], [dc]]), check=same),
+             Step(label("dW^{[2]}", dW2, "dW[2]"), sp.Matrix([[dr, dr]]), check=same),
+             Step(label(r"W^{[1]} - \alpha\, dW^{[1]}", W1 - alpha * dW1, "W[1] - α dW[1]"),
+                  sp.Matrix(2, 2, lambda _, j: Plus((p, q)[j], -Times(alpha, u[j]))), check=same)]
     return derive("symmetry", GROUP, lines, [lines[4], lines[-1]], dW1=dW1, db1=db1, dW2=dW2)
 
 

@@ -17,17 +17,17 @@ from __future__ import annotations
 import sympy as sp
 from sympy import log
 
-from . import losses
-from .core import DisplayFunction, Plus, expand_sums, Step, Times, chain, derive, display_function, explicit, label, prove_equal
+from . import losses, notation
+from .core import DisplayFunction, Exp, over_sqrt, Plus, expand_sums, Step, Times, chain, derive, display_function, explicit, label, prove_equal
 
 GROUP = "likelihood"
 
-i = sp.Symbol("i", integer=True, positive=True)
-m = sp.Symbol("m", integer=True, positive=True)
-theta = sp.Symbol("theta")
-yv = sp.IndexedBase("y", real=True)
-yhat = sp.IndexedBase("yhat", real=True)
-y, a = sp.Symbol("y", real=True), sp.Symbol("a", real=True)
+i = notation.symbol("i", integer=True, positive=True)
+m = notation.symbol("m", integer=True, positive=True)
+theta = notation.symbol("theta")
+yv = notation.indexed("y", real=True)
+yhat = notation.indexed("yhat", real=True)
+y = notation.symbol("y", real=True)
 
 
 class ArgMax(sp.Function):
@@ -77,7 +77,7 @@ def positive_log_equal(left, right) -> bool:
 
 def log_keeps_maximiser(left, right) -> bool:
     r""":math:`\arg\max f = \arg\max \log f`: the log is strictly increasing (on :math:`f > 0`)."""
-    u = sp.Symbol("u", positive=True)
+    u = notation.dummy("u", positive=True)
     return (type(left) is ArgMax and type(right) is ArgMax and right.args[0] == log(left.args[0])
             and sp.diff(log(u), u).is_positive)
 
@@ -103,8 +103,8 @@ def same_minimiser(c, k):
 # -- the common part: product, log, sign, 1/m ------------------------------------------------------
 
 
-def _mle(name, p_i, per_example, J, model_lines, c=sp.Integer(0), k=sp.Integer(1)):
-    r"""The likelihood derivation for the density ``p_i`` of example ``i``.
+def _mle(name, p_i, log_p_i, per_example, J, model_lines, c=sp.Integer(0), k=sp.Integer(1)):
+    r"""The likelihood derivation for the density ``p_i`` of example ``i``, whose log is ``log_p_i``.
 
     ``per_example`` is :math:`-\\log p_i` as the book writes it, ``J`` the mean loss;
     the cost :math:`-\\frac1m \\log L` equals :math:`c + k J`, with :math:`c`, :math:`k > 0`
@@ -114,8 +114,10 @@ def _mle(name, p_i, per_example, J, model_lines, c=sp.Integer(0), k=sp.Integer(1
     L = label(r"L\left(\theta\right)", product, "L(θ)")
     cost = Times(-1 / m, log(L))
     lines = list(model_lines)
-    lines += chain(L, product, sp.Product(explicit(p_i), (i, 1, m)))
+    written_out = type(p_i).definition(*p_i.args)      # the density as the chapter writes it, (y - μ) and all
+    lines += chain(L, product, sp.Product(written_out, (i, 1, m)))
     lines += chain(log(L), sp.Sum(log(p_i), (i, 1, m)), check=positive_log_equal)
+    lines += chain(log(p_i), log_p_i, check=positive_log_equal)
     lines += chain(ArgMax(L), ArgMax(log(L)), check=log_keeps_maximiser)
     lines.append(Step(None, ArgMin(cost), check=sign_flip))
     affine = J if (c, k) == (0, 1) else Plus(c, Times(k, J))
@@ -141,26 +143,37 @@ def _model(p, args, formula, distribution=None, cases=({},)):
     return [Step(p(*args), formula, check=check)]
 
 
-_q = sp.Symbol("yhat", positive=True)       # a probability (the one-example model line)
-_mu = sp.Symbol("yhat", real=True)          # a mean
-_sigma = sp.Symbol("sigma", positive=True)
-b = sp.Symbol("b", positive=True)
-v = sp.Symbol("v", positive=True)
-mu = sp.Symbol("mu", real=True)
-vv = sp.IndexedBase("v", positive=True)
-muv = sp.IndexedBase("mu", real=True)
+_q = notation.symbol("yhat", positive=True)     # a probability (the one-example model line)
+_mu = notation.symbol("yhat", real=True)        # a mean
+_sigma = notation.symbol("sigma", positive=True)
+b = notation.symbol("b", positive=True)         # local meaning in mle_laplace: the scale
+v = notation.symbol("v", positive=True)
+mu = notation.symbol("mu", real=True)
+vv = notation.indexed("v", positive=True)
+muv = notation.indexed("mu", real=True)
+
+
+def _normal(y_, mean, variance):
+    r""":math:`\frac{1}{\sqrt{2\pi\sigma^2}}\exp\left(-\frac{(y-\mu)^2}{2\sigma^2}\right)`, as (4.5) writes it."""
+    return Times(over_sqrt(2 * sp.pi * variance), Exp(-Plus(y_, -mean)**2 / (2 * variance)))
+
+
+def _normal_log(y_, mean, variance):
+    r""":math:`\log` of :func:`_normal`: :math:`-\frac12\log(2\pi\sigma^2) - \frac{(y-\mu)^2}{2\sigma^2}`."""
+    return Plus(-Times(sp.Rational(1, 2), log(2 * sp.pi * variance)), -Plus(y_, -mean)**2 / (2 * variance))
 
 
 def bernoulli():
     r"""Bernoulli :math:`p(y\mid\hat y) = \hat y^{y}(1-\hat y)^{1-y}` gives binary cross-entropy."""
     from sympy.stats import Bernoulli
-    pmf = sp.Lambda((y, _q), _q**y * (1 - _q)**(1 - y))
+    pmf = sp.Lambda((y, _q), Times(_q**y, (1 - _q)**(1 - y)))
     p = density(pmf)
     y_i, yh_i = yv[i], yhat[i]
-    per_example = -Plus(Times(y_i, log(yh_i)), Times(1 - y_i, log(1 - yh_i)))
+    log_p = Plus(Times(y_i, log(yh_i)), Times(1 - y_i, log(1 - yh_i)))
+    per_example = -log_p
     J = Times(1 / m, sp.Sum(losses.BINARY_CROSS_ENTROPY.L(yh_i, y_i), (i, 1, m)))
     model = _model(p, (y, _q), pmf(y, _q), Bernoulli("Y", _q), cases=({y: 0}, {y: 1}))
-    return _mle("mle_bernoulli", p(y_i, yh_i), per_example, J, model)
+    return _mle("mle_bernoulli", p(y_i, yh_i), log_p, per_example, J, model)
 
 
 def categorical():
@@ -175,52 +188,56 @@ def categorical():
     def is_categorical(left, right):        # p(y | a) is the probability of the hot class
         return all(explicit(right).subs(case) == ak[c] for c, case in enumerate(one_hots))
 
-    A, Y = sp.IndexedBase("a", positive=True), sp.IndexedBase("y", real=True)
+    A, Y = notation.indexed("a", positive=True), notation.indexed("y", real=True)
     a_i = [A[k + 1, i] for k in range(K)]
     y_i = [Y[k + 1, i] for k in range(K)]
+    log_p = Plus(*(Times(y_, log(a_)) for y_, a_ in zip(y_i, a_i)))
     per_example = -sp.Add(*(Times(y_, log(a_)) for y_, a_ in zip(y_i, a_i)))
     ce = display_function("L", losses.CATEGORICAL_CROSS_ENTROPY.L.definition,
                           latex_name=r"\mathcal{L}\left(a^{(i)}, y^{(i)}\right)", bare=True)
     J = Times(1 / m, sp.Sum(ce(*a_i, *y_i), (i, 1, m)))
     model = [Step(p(*yk, *ak), pmf(*yk, *ak), check=is_categorical)]
-    return _mle("mle_categorical", p_i(*y_i, *a_i), per_example, J, model)
+    return _mle("mle_categorical", p_i(*y_i, *a_i), log_p, per_example, J, model)
 
 
 def gaussian():
     r"""Gaussian with a fixed :math:`\sigma` gives the squared error, up to constants."""
     from sympy.stats import Normal
-    pdf = sp.Lambda((y, _mu), sp.exp(-Plus(y, -_mu)**2 / (2 * _sigma**2)) / sp.sqrt(2 * sp.pi * _sigma**2))
+    pdf = sp.Lambda((y, _mu), _normal(y, _mu, _sigma**2))
     p = density(pdf)
     y_i, yh_i = yv[i], yhat[i]
-    per_example = Plus(log(2 * sp.pi * _sigma**2) / 2, Plus(y_i, -yh_i)**2 / (2 * _sigma**2))
+    log_p = _normal_log(y_i, yh_i, _sigma**2)
+    per_example = Plus(Times(sp.Rational(1, 2), log(2 * sp.pi * _sigma**2)), Plus(y_i, -yh_i)**2 / (2 * _sigma**2))
     J = Times(1 / m, sp.Sum(losses.MSE.L(yh_i, y_i), (i, 1, m)))
     model = _model(p, (y, _mu), pdf(y, _mu), Normal("Y", _mu, _sigma))
-    return _mle("mle_gaussian", p(y_i, yh_i), per_example, J, model,
-                c=log(2 * sp.pi * _sigma**2) / 2, k=1 / _sigma**2)
+    return _mle("mle_gaussian", p(y_i, yh_i), log_p, per_example, J, model,
+                c=Times(sp.Rational(1, 2), log(2 * sp.pi * _sigma**2)), k=1 / _sigma**2)
 
 
 def gaussian_variance():
     r"""Gaussian with a learned variance :math:`v` gives the Gaussian negative log-likelihood."""
     from sympy.stats import Normal
-    pdf = sp.Lambda((y, mu, v), sp.exp(-Plus(y, -mu)**2 / (2 * v)) / sp.sqrt(2 * sp.pi * v))
+    pdf = sp.Lambda((y, mu, v), _normal(y, mu, v))
     p = density(pdf)
     y_i, mu_i, v_i = yv[i], muv[i], vv[i]
+    log_p = _normal_log(y_i, mu_i, v_i)
     per_example = Times(sp.Rational(1, 2), Plus(log(2 * sp.pi * v_i), Plus(y_i, -mu_i)**2 / v_i))
     J = Times(1 / m, sp.Sum(losses.GAUSSIAN_NLL.L(mu_i, v_i, y_i), (i, 1, m)))
     model = _model(p, (y, mu, v), pdf(y, mu, v), Normal("Y", mu, sp.sqrt(v)))
-    return _mle("mle_gaussian_variance", p(y_i, mu_i, v_i), per_example, J, model)
+    return _mle("mle_gaussian_variance", p(y_i, mu_i, v_i), log_p, per_example, J, model)
 
 
 def laplace():
     r"""Laplace :math:`p(y\mid\hat y) = e^{-|y-\hat y|/b}/(2b)` gives the absolute error, up to constants."""
     from sympy.stats import Laplace
-    pdf = sp.Lambda((y, _mu), sp.exp(-sp.Abs(Plus(y, -_mu)) / b) / (2 * b))
+    pdf = sp.Lambda((y, _mu), Times(1 / (2 * b), Exp(-sp.Abs(Plus(y, -_mu)) / b)))
     p = density(pdf)
     y_i, yh_i = yv[i], yhat[i]
+    log_p = Plus(-log(2 * b), -sp.Abs(Plus(y_i, -yh_i)) / b)
     per_example = Plus(log(2 * b), sp.Abs(Plus(y_i, -yh_i)) / b)
     J = Times(1 / m, sp.Sum(losses.MAE.L(yh_i, y_i), (i, 1, m)))
     model = _model(p, (y, _mu), pdf(y, _mu), Laplace("Y", _mu, b))
-    return _mle("mle_laplace", p(y_i, yh_i), per_example, J, model, c=log(2 * b), k=1 / b)
+    return _mle("mle_laplace", p(y_i, yh_i), log_p, per_example, J, model, c=log(2 * b), k=1 / b)
 
 
 DERIVATIONS = {"mle_bernoulli": bernoulli, "mle_categorical": categorical, "mle_gaussian": gaussian,

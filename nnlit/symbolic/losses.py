@@ -15,16 +15,17 @@ import sympy as sp
 from sympy import Derivative, Piecewise, log
 
 from . import activations as act
-from .core import DerivationError, Plus, Step, Times, chain, derive, display_function, explicit, label, prove_equal, sigma
+from . import notation
+from .core import DerivationError, Paren, Plus, Step, Times, chain, derive, display_function, explicit, label, prove_equal, sigma
 
-a = sp.Symbol("a", real=True)            #: the prediction (the output activation)
-y = sp.Symbol("y", real=True)            #: the target
-mu = sp.Symbol("mu", real=True)          #: the Gaussian's predicted mean
-v = sp.Symbol("v", positive=True)        #: the Gaussian's predicted variance
+a = notation.symbol("a", real=True)      #: the prediction (the output activation)
+y = notation.symbol("y", real=True)      #: the target
+mu = notation.symbol("mu", real=True)    #: the Gaussian's predicted mean
+v = notation.symbol("v", positive=True)  #: the Gaussian's predicted variance
 
 K = act.K                                #: classes in the categorical derivations
-as_ = sp.symbols(f"a_1:{K + 1}", positive=True)
-ys = sp.symbols(f"y_1:{K + 1}", real=True)
+as_ = notation.symbols(f"a_1:{K + 1}", positive=True)
+ys = notation.symbols(f"y_1:{K + 1}", real=True)
 
 
 def _L(definition, args, shown=None):
@@ -121,7 +122,7 @@ GAUSSIAN_NLL = Loss(
 
 MAE = Loss(
     "mae", _L(sp.Abs(a - y), (a, y)), (a, y), (a,),
-    definition_steps=(Piecewise((a - y, a > y), (y - a, True)),),
+    definition_steps=(Piecewise((a - y, a > y), (Plus(y, -a), True)),),
     steps=((Piecewise((1, a > y), (-1, a < y)),),),
     textbook=(sp.sign(a - y),),
     kink=0,
@@ -138,7 +139,7 @@ z = act.z
 def sigmoid_bce():
     r"""Sigmoid output and binary cross-entropy: :math:`\partial\mathcal L/\partial z = a - y`."""
     L = BINARY_CROSS_ENTROPY.L
-    a = sp.Symbol("a", positive=True)
+    a = notation.symbol("a", positive=True)
     where = {a: sigma(z)}
     lhs = Derivative(L(sigma(z), y), z)
     lines = chain(a, sigma(z), where=where)
@@ -151,23 +152,32 @@ def sigmoid_bce():
 
 
 def softmax_ce():
-    r"""Softmax output and categorical cross-entropy, one-hot :math:`y`: :math:`dz = s - y`."""
+    r"""Softmax output and categorical cross-entropy, one-hot :math:`y` (so :math:`\sum_k y_k = 1`): :math:`dz = s - y`."""
     zs, S = act.zs, act.S
     L = CATEGORICAL_CROSS_ENTROPY.L
     loss = display_function("L", L.definition, latex_name=r"\mathcal{L}\left(s, y\right)", bare=True)(*S, *ys)
-    one_hot = {ys[-1]: 1 - sum(ys[:-1])}       # a one-hot y sums to 1
+    sums_to_one = sp.Eq(sp.Add(*ys), 1)             # the assumption the derivation uses: y is one-hot
     delta = [[sp.KroneckerDelta(k, j) for j in range(K)] for k in range(K)]
     lines = chain(loss, -sum(yk * log(sk) for yk, sk in zip(ys, S)))
     j = 0
     lines += chain(Derivative(loss, zs[j]),
                    -sp.Add(*(Times(ys[k] / S[k], Derivative(S[k], zs[j])) for k in range(K))),
                    -sp.Add(*(Times(ys[k] / S[k], S[k], int(delta[k][j]) - S[j]) for k in range(K))),
-                   Plus(-ys[j], Times(S[j], sp.Add(*ys))))
-    lines.append(Step(None, Plus(S[j], -ys[j]), cases=(one_hot,)))
-    dz = sp.Matrix([Derivative(loss, zk) for zk in zs])
-    lines += chain(label("dz", dz), dz, sp.Matrix([Plus(sk, -yk) for sk, yk in zip(S, ys)]), cases=(one_hot,))
-    result = Step(label("dz", dz), sp.MatrixSymbol("s", K, 1) - sp.MatrixSymbol("y", K, 1),
-                  check=lambda left, right: prove_equal(left, S - sp.Matrix(ys), cases=(one_hot,)))
+                   Plus(Times(S[j], Paren(sp.Add(*ys))), -ys[j]))
+    lines.append(Step(None, Plus(S[j], -ys[j]), given=sums_to_one))
+    # dz's entries as ∂L/∂z_k on one line: stacked fractions inside a column are too small to read
+    dz = sp.Matrix([label(rf"\partial \mathcal{{L}} / \partial z_{{{k + 1}}}", Derivative(loss, zk), f"∂L/∂z{k + 1}")
+                    for k, zk in enumerate(zs)])
+    s_minus_y = notation.matrix("s", K, 1) - notation.matrix("y", K, 1)
+
+    def is_s_minus_y(left, right):
+        return prove_equal(left, S - sp.Matrix(ys), cases=Step(None, 0, given=sums_to_one)._cases())
+
+    lines += chain(label("dz", dz), dz)
+    lines.append(Step(None, sp.Matrix([Plus(sk, -yk) for sk, yk in zip(S, ys)]), given=sums_to_one))
+    lines.append(Step(None, s_minus_y, check=is_s_minus_y))
+    result = Step(label("dz", dz), s_minus_y, check=is_s_minus_y, given=sums_to_one)
+    one_hot = Step(None, 0, given=sums_to_one)._cases()[0]
     return derive("softmax_ce", "losses", lines, result, dz=explicit(dz), one_hot=one_hot)
 
 
