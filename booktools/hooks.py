@@ -5,7 +5,8 @@
   and register each chapter's figures, its notebook and the site's own assets
   (KaTeX, CSS, JS) as files, so MkDocs copies and link-checks them.
   The notebook is the reader's copy (booktools/notebook.py): it installs nnlit itself.
-- on_page_markdown: replace a chapter's source by the rendered page.
+- on_page_markdown: replace a chapter's source by the rendered page; caption each included
+  derivation with the command that regenerates it (booktools/derivation_source.py).
 - on_page_context: point the language switch at the same page in the other language.
 """
 
@@ -24,7 +25,7 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from booktools import chapter as chapters  # noqa: E402
-from booktools import execute, glossary, notebook  # noqa: E402
+from booktools import derivation_source, execute, glossary, notebook  # noqa: E402
 from booktools.languages import LANGUAGES, other_language_url  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.nnlit")
@@ -124,6 +125,7 @@ def _add_assets(files: Files, config) -> None:
 def on_page_markdown(markdown, page, config, files):
     rendered = _rendered.get(page.file.src_uri)
     markdown = rendered.markdown if rendered else markdown
+    markdown = derivation_source.caption(markdown, config.theme["language"])
     return glossary.expand(markdown, config.theme["language"])
 
 
