@@ -45,14 +45,20 @@ def _display(tex: str) -> str:
     return f"$$\n{body}\n$$\n"
 
 
+#: equation numbers of the derivations a chapter numbers; the tag goes on the steps fragment, which
+#: that chapter includes in both languages (a typed equation would otherwise carry the number)
+TAGS = {"weight_decay": "8.9"}
+
+
 def render(name: str) -> dict[str, str]:
     """Derive ``name`` (every step is checked) and return ``{relative path: text}`` of its fragments."""
     from nnlit.symbolic import DERIVATIONS, derivation
 
     group = DERIVATIONS[name][0]
     d = derivation(name)
+    tag = f" \\tag{{{TAGS[name]}}}" if name in TAGS else ""
     return {
-        f"{group}/{name}.md": _header(name) + "\n" + _display(d.latex()),
+        f"{group}/{name}.md": _header(name) + "\n" + _display(d.latex() + tag),
         f"{group}/{name}.result.md": _header(name) + "\n" + _display(d.result_latex()),
     }
 

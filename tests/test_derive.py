@@ -15,7 +15,7 @@ import pytest
 from nnlit import derive
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = Path(__file__).resolve().parent / "derivations"
+OUT = derive.OUT                                   # nnlit/derivations, the package data
 DISPLAY = re.compile(r"^\$\$\n(.*?)\n\$\$$", re.S | re.M)
 
 
@@ -126,8 +126,12 @@ def test_fragments_are_math_only_and_well_formed(fresh):
         assert len(blocks) == 1, path
         tex = blocks[0]
         assert "\n\n" not in tex and tex.startswith(r"\begin{aligned}"), path    # no blank line ends a block early
-        for forbidden in (r"\text", r"\tag", r"\displaystyle", r"\label", "otherwise", r"\mathrm{for}"):
+        for forbidden in (r"\text", r"\displaystyle", r"\label", "otherwise", r"\mathrm{for}"):
             assert forbidden not in tex, f"{path} contains {forbidden}"
+        tags = re.findall(r"\\tag\{([^}]*)\}", tex)
+        numbered = path == f"{Path(path).parent.as_posix()}/{name}.md" and name in derive.TAGS
+        assert tags == ([derive.TAGS[name]] if numbered else []), f"{path}: tags {tags}"
+        assert not tags or tex.endswith(r"\end{aligned} \tag{" + tags[0] + "}"), path
         assert not re.search(r"[\u4e00-\u9fff]|\b(the|for|where|and)\b", tex.replace(r"\operatorname", "")), path
 
 
