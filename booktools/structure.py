@@ -138,9 +138,9 @@ def differences(zh: Skeleton, en: Skeleton) -> list[str]:
 
 
 def _extra(has: str, lacks: str, item: Item, anchor: Item | None) -> str:
-    where = f"after its {anchor.describe()}" if anchor else "at its start"
+    where = f"where it would follow the {anchor.describe()}" if anchor else "at the start of the page"
     article = "an" if item.describe()[0] in "aeiou" else "a"
-    return f"{has} has {article} {item.describe()} — missing in {lacks} ({where})"
+    return f"{has} has {article} {item.describe()} — missing in {lacks}, {where}"
 
 
 def _before(items: list[Item], index: int) -> Item | None:

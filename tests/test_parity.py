@@ -63,7 +63,7 @@ def test_parity_names_the_added_heading_not_the_next_one():
     problems = differences(skeleton(LONG_ZH), skeleton(added))
     assert len(problems) == 1, problems
     assert "en has a heading at line 19: ### A note on units — missing in zh" in problems[0]
-    assert "after its code cell at line 15" in problems[0]
+    assert "missing in zh, where it would follow the code cell at line 15" in problems[0]
 
 
 def test_parity_shows_only_the_differing_lines_of_a_code_cell():
