@@ -1,0 +1,297 @@
+"""`python -m booktools serve`: a preview that never blocks and never goes dark.
+
+- Every rebuild runs in a subprocess (`python -m booktools build --lenient --split`)
+  into a fresh directory; an edition's directory replaces the served one only when
+  that edition built. Requests are answered at once, always from the last good
+  build, by a threaded server of our own (MkDocs' LiveReloadServer serves the
+  directory being rebuilt and holds requests until the build ends).
+- A failed build keeps the last good site and shows the failure (file, edition,
+  cell, line in the .md, the code, the exception) as a banner on every page of
+  that edition, until the next build of that edition succeeds.
+- Each page polls /__nnlit__/status and reloads when its edition changed.
+- The gates run too, as warnings: parity on every build, the derivations (SymPy,
+  slow) in a background thread whenever the package changed.
+"""
+
+from __future__ import annotations
+
+import html
+import http.server
+import json
+import logging
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from booktools.__main__ import EDITIONS, ROOT, editions_affected
+from booktools.browser import SiteHandler
+
+WATCHED = ["docs", "nnlit", "booktools", "overrides", "mkdocs.yml", "mkdocs.en.yml", "requirements.lock"]
+IGNORED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".git"}
+DEBOUNCE = 0.3  # seconds: an editor's save is often several events
+log = logging.getLogger("booktools.serve")
+ASSET = Path(__file__).resolve().parent / "serve_client.js"
+
+
+class State:
+    """What is served: the last good directory of each edition, and the last failures."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.roots: dict[str, Path] = {}
+        self.versions = {lang: 0 for lang in EDITIONS}
+        self.failures: dict[str, list[dict]] = {lang: [] for lang in EDITIONS}
+        self.warnings: list[str] = []
+        self.derivation_warnings: list[str] = []
+        self.building = False
+
+    def status(self) -> dict:
+        with self.lock:
+            return {"versions": dict(self.versions), "building": self.building,
+                    "failures": {k: list(v) for k, v in self.failures.items()},
+                    "warnings": self.warnings + self.derivation_warnings}
+
+
+def edition_of(path: str) -> str:
+    return "en" if path == "/en" or path.startswith("/en/") else "zh"
+
+
+def banner_html(failures: list[dict], warnings: list[str]) -> str:
+    """The failure banner (and a collapsed list of warnings), as HTML."""
+    if not failures and not warnings:
+        return ""
+    parts = []
+    for item in failures:
+        if "path" in item:
+            what = "wrote to stderr" if item["kind"] == "stderr" else "raised"
+            head = (f"{item['path']}:{item['line']} — code cell {item['cell']} {what} "
+                    f"(edition {item['edition']})")
+            code = "\n".join(f"{'>' if n == item['line'] else ' '} {n:>5} | {t}" for n, t in item["excerpt"])
+            parts.append(f"<strong>{html.escape(head)}</strong><pre>{html.escape(code)}\n\n"
+                         f"{html.escape(item['exception'])}</pre>")
+        else:
+            parts.append(f"<strong>the {html.escape(item['edition'])} edition did not build</strong>"
+                         f"<pre>{html.escape(item['message'])}</pre>")
+    if failures:
+        parts.insert(0, "<p>The build failed; this is the last good version of the page.</p>")
+    if warnings:
+        items = "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
+        parts.append(f"<details><summary>{len(warnings)} warning(s)</summary><ul>{items}</ul></details>")
+    kind = "error" if failures else "warning"
+    return (f'<div id="nnlit-build-status" class="nnlit-build-{kind}" role="alert">'
+            f'<button type="button" aria-label="close" onclick="this.parentNode.remove()">×</button>'
+            f'{"".join(parts)}</div>')
+
+
+STYLE = """<style>#nnlit-build-status{position:fixed;z-index:1000;left:1rem;right:1rem;bottom:1rem;
+max-height:60vh;overflow:auto;padding:.8rem 1rem;font:14px/1.4 monospace;background:#fff5f5;
+color:#300;border:3px solid #c00;border-radius:6px;box-shadow:0 4px 16px rgba(0,0,0,.3)}
+#nnlit-build-status.nnlit-build-warning{background:#fffbea;border-color:#c90;color:#330}
+#nnlit-build-status pre{white-space:pre-wrap;margin:.4rem 0}
+#nnlit-build-status button{float:right;font-size:1.4rem;border:0;background:none;cursor:pointer}</style>"""
+
+
+def make_handler(state: State):
+    class Handler(SiteHandler):
+        def do_HEAD(self):  # noqa: N802 - http.server's naming
+            self._answer(head=True)
+
+        def do_GET(self):  # noqa: N802
+            self._answer(head=False)
+
+        def _answer(self, head: bool) -> None:
+            path = unquote(urlsplit(self.path).path)
+            if path == "/__nnlit__/status":
+                return self._send(200, "application/json", json.dumps(state.status()).encode(), head)
+            if path == "/__nnlit__/client.js":
+                return self._send(200, "text/javascript", ASSET.read_bytes(), head)
+            lang = edition_of(path)
+            for _ in range(3):  # the directory may be swapped (and an old one removed) meanwhile
+                try:
+                    return self._serve_file(lang, path, head)
+                except OSError:
+                    time.sleep(0.01)
+            self._send(503, "text/plain", b"try again", head)
+
+        def _serve_file(self, lang: str, path: str, head: bool) -> None:
+            with state.lock:
+                root = state.roots.get(lang)
+                version = state.versions[lang]
+            if root is None:
+                page = f"<!doctype html><title>building…</title><p>Building the book… this page reloads itself.</p>"
+                return self._send(200, "text/html; charset=utf-8", self._inject(page.encode(), lang, version), head)
+            relative = path[3:] if lang == "en" else path
+            target = (root / relative.lstrip("/")).resolve()
+            if not target.is_relative_to(root):
+                return self._send(403, "text/plain", b"forbidden", head)
+            if target.is_dir():
+                if not path.endswith("/"):
+                    self.send_response(301)
+                    self.send_header("Location", path + "/")
+                    self.end_headers()
+                    return None
+                target = target / "index.html"
+            status = 200
+            if not target.is_file():
+                status, target = 404, root / "404.html"
+            body = target.read_bytes()
+            kind = self.guess_type(str(target))
+            if kind.startswith("text/html"):
+                body, kind = self._inject(body, lang, version), "text/html; charset=utf-8"
+            return self._send(status, kind, body, head)
+
+        def _inject(self, body: bytes, lang: str, version: int) -> bytes:
+            status = state.status()
+            extra = (STYLE + banner_html(status["failures"][lang], status["warnings"])
+                     + f'<script>window.nnlitServe={{edition:"{lang}",version:{version}}};</script>'
+                     + '<script src="/__nnlit__/client.js"></script>')
+            text = body.decode("utf-8", errors="replace")
+            at = text.rfind("</body>")
+            text = text[:at] + extra + text[at:] if at != -1 else text + extra
+            return text.encode("utf-8")
+
+        def _send(self, status: int, kind: str, body: bytes, head: bool) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+    return Handler
+
+
+class Builder:
+    """Rebuilds in a subprocess when files change, one build at a time, and swaps
+    each edition in when it built."""
+
+    def __init__(self, state: State, work: Path, url: str, gates: bool = True) -> None:
+        self.state, self.work, self.url, self.gates = state, work, url, gates
+        self.pending: set[Path] = set()
+        self.wake = threading.Event()
+        self.count = 0
+        self.check_derivations = gates
+
+    def changed(self, path: Path) -> None:
+        if IGNORED_PARTS & set(path.parts) or path.name.startswith((".#", "~")) or path.suffix in {".swp", ".pyc"}:
+            return
+        with self.state.lock:
+            self.pending.add(path)
+        self.wake.set()
+
+    def run_forever(self) -> None:
+        self.build(list(EDITIONS))
+        while True:
+            self.wake.wait()
+            time.sleep(DEBOUNCE)
+            self.wake.clear()
+            with self.state.lock:
+                changed, self.pending = self.pending, set()
+            if changed:
+                if any(p.is_relative_to(ROOT / "nnlit") or "derivations" in p.parts for p in changed):
+                    self.check_derivations = self.gates
+                self.build(editions_affected(changed))
+
+    def build(self, langs: list[str]) -> None:
+        if self.check_derivations:
+            self.check_derivations = False
+            threading.Thread(target=self._derivation_gate, daemon=True).start()
+        self.count += 1
+        target = self.work / f"build-{self.count}"
+        report_path = self.work / f"report-{self.count}.json"
+        with self.state.lock:
+            self.state.building = True
+        start = time.perf_counter()
+        subprocess.run(self.command(langs, target, report_path), cwd=ROOT)
+        try:
+            report = json.loads(report_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            report = {"built": [], "failures": [], "warnings": [], "gates": [],
+                      "errors": [{"edition": lang, "message": "the build process died"} for lang in langs]}
+        self._swap(langs, target, report)
+        seconds = time.perf_counter() - start
+        verdict = "rebuilt" if set(report["built"]) == set(langs) else "FAILED to rebuild"
+        log.info("%s %s in %.1f s; serving the last good build of each edition", verdict, " and ".join(langs), seconds)
+
+    def command(self, langs: list[str], target: Path, report: Path) -> list[str]:
+        """The build subprocess: the editions `langs` into target/<lang>, its report as JSON."""
+        return [sys.executable, "-m", "booktools", "build", "--lenient", "--split",
+                "--gates", "pages" if self.gates else "none", "--editions", ",".join(langs),
+                "--site-dir", str(target), "--serve-url", self.url, "--report", str(report)]
+
+    def _swap(self, langs: list[str], target: Path, report: dict) -> None:
+        old = []
+        with self.state.lock:
+            for lang in langs:
+                self.state.versions[lang] += 1
+                if lang in report["built"]:
+                    if lang in self.state.roots:
+                        old.append(self.state.roots[lang])
+                    self.state.roots[lang] = (target / lang).resolve()
+                    self.state.failures[lang] = []
+                else:
+                    self.state.failures[lang] = (
+                        [f for f in report["failures"] if f["edition"] == lang]
+                        + [e for e in report["errors"] if e["edition"] == lang])
+            self.state.warnings = report["gates"] + [message for _, message in report["warnings"]]
+            self.state.building = False
+            live = {root.parent for root in self.state.roots.values()}
+        # Old builds stay a moment for requests still reading them; then they go.
+        for folder in self.work.glob("build-*"):
+            if folder not in live and folder != target and folder.is_dir():
+                threading.Timer(5.0, shutil.rmtree, args=(folder, True)).start()
+        if not any(lang in report["built"] for lang in langs) and target not in live:
+            threading.Timer(5.0, shutil.rmtree, args=(target, True)).start()
+
+    def _derivation_gate(self) -> None:
+        from booktools import gates
+
+        problems = gates.stale_derivations()
+        for problem in problems:
+            log.warning("%s", problem)
+        with self.state.lock:
+            self.state.derivation_warnings = problems
+
+
+def serve(site_dir: Path, host: str, port: int, gates: bool = True) -> None:
+    """Serve both editions on host:port, rebuilding on every change under WATCHED."""
+    import watchdog.events
+    import watchdog.observers
+
+    url = f"http://{host}:{port}/"
+    state = State()
+    if site_dir.exists():
+        shutil.rmtree(site_dir)
+    site_dir.mkdir(parents=True)
+    builder = Builder(state, site_dir, url, gates=gates)
+
+    class Recorder(watchdog.events.FileSystemEventHandler):
+        def on_any_event(self, event):
+            if not event.is_directory and event.event_type in ("created", "modified", "moved", "deleted"):
+                builder.changed(Path(getattr(event, "dest_path", "") or event.src_path))
+                if event.event_type == "moved":
+                    builder.changed(Path(event.src_path))
+
+    observer = watchdog.observers.Observer()
+    for name in WATCHED:
+        path = ROOT / name
+        if path.exists():
+            observer.schedule(Recorder(), str(path), recursive=path.is_dir())
+    observer.start()
+    server = http.server.ThreadingHTTPServer((host, port), make_handler(state))
+    server.daemon_threads = True
+    threading.Thread(target=builder.run_forever, name="builder", daemon=True).start()
+    print(f"Serving the book at {url} (中文) and {url}en/ (English), from the first build on. "
+          "Ctrl-C stops.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        server.server_close()
