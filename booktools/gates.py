@@ -56,10 +56,10 @@ def _derivation_inputs_digest(out: Path) -> str:
     package = [p for p in (ROOT / "nnlit").rglob("*.py")
                if "__pycache__" not in p.parts and not p.is_relative_to(out)]
     fragments = [p for p in out.rglob("*") if p.is_file()] if out.is_dir() else []
-    hasher = hashlib.sha256()
-    for path in sorted(package + fragments + [ROOT / "requirements.lock"]):
-        if path.is_file():
-            hasher.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    hasher = hashlib.sha256(str(out).encode())
+    for base, paths in ((ROOT, package + [ROOT / "requirements.lock"]), (out, fragments)):
+        for path in sorted(p for p in paths if p.is_file()):
+            hasher.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return hasher.hexdigest()
 
 

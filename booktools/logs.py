@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -64,11 +65,13 @@ def setup(docs: Path, root: Path, verbose: bool = False) -> BookLog:
     level when imported, so it is imported first and then quietened."""
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(levelname)-7s -  %(message)s", force=True)
-    try:
-        import jieba  # noqa: F401
-        logging.getLogger("jieba").propagate = False
-    except ImportError:
-        pass
+    with warnings.catch_warnings():  # jieba's source has invalid escapes (SyntaxWarning)
+        warnings.simplefilter("ignore")
+        try:
+            import jieba  # noqa: F401
+        except ImportError:
+            pass
+    logging.getLogger("jieba").propagate = False
     for noisy in ("jieba", "traitlets", "asyncio", "watchdog", "PIL", "matplotlib", "markdown_it"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     book = BookLog(docs, root)
