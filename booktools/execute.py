@@ -137,18 +137,19 @@ def cached_outputs(key: str) -> list[list[dict]] | None:
 
 def run_code_cells(code_cells: list[str], label: str, key: str) -> list[list[dict]]:
     """Execute the cells in a fresh kernel; return each cell's outputs and cache them."""
-    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
+    from traitlets.config import Config
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.v4.new_code_cell(src) for src in [PREAMBLE, *code_cells]]
     with tempfile.TemporaryDirectory(prefix="nnlit-exec-") as workdir:
         # IPC sockets: a local kernel needs no TCP port (and then warns about none).
-        km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(workdir, "kernel"))
-        client = NotebookClient(nb, km=km, timeout=600, kernel_name="python3", allow_errors=False,
-                                resources={"metadata": {"path": workdir}})
+        # The client makes, and so shuts down, its own kernel manager.
+        client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
+                                resources={"metadata": {"path": workdir}},
+                                config=Config({"KernelManager": {"transport": "ipc"}}))
         try:
             client.execute(env={**os.environ, **KERNEL_ENV})
         except CellExecutionError as error:

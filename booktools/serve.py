@@ -20,6 +20,7 @@ import http.server
 import json
 import logging
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -176,6 +177,12 @@ class Builder:
         self.wake = threading.Event()
         self.count = 0
         self.check_derivations = gates
+        self.process: subprocess.Popen | None = None
+
+    def stop(self) -> None:
+        """End the build in progress, if any (it is our child)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
 
     def changed(self, path: Path) -> None:
         if IGNORED_PARTS & set(path.parts) or path.name.startswith((".#", "~")) or path.suffix in {".swp", ".pyc"}:
@@ -207,7 +214,8 @@ class Builder:
         with self.state.lock:
             self.state.building = True
         start = time.perf_counter()
-        subprocess.run(self.command(langs, target, report_path), cwd=ROOT)
+        self.process = subprocess.Popen(self.command(langs, target, report_path), cwd=ROOT)
+        self.process.wait()
         try:
             report = json.loads(report_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -258,6 +266,10 @@ class Builder:
             self.state.derivation_warnings = problems
 
 
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
 def serve(site_dir: Path, host: str, port: int, gates: bool = True) -> None:
     """Serve both editions on host:port, rebuilding on every change under WATCHED."""
     import watchdog.events
@@ -288,10 +300,12 @@ def serve(site_dir: Path, host: str, port: int, gates: bool = True) -> None:
     threading.Thread(target=builder.run_forever, name="builder", daemon=True).start()
     print(f"Serving the book at {url} (中文) and {url}en/ (English), from the first build on. "
           "Ctrl-C stops.", flush=True)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        builder.stop()
         observer.stop()
         server.server_close()
