@@ -145,11 +145,13 @@ def run_code_cells(code_cells: list[str], label: str, key: str) -> list[list[dic
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.v4.new_code_cell(src) for src in [PREAMBLE, *code_cells]]
     with tempfile.TemporaryDirectory(prefix="nnlit-exec-") as workdir:
-        # IPC sockets: a local kernel needs no TCP port (and then warns about none).
-        # The client makes, and so shuts down, its own kernel manager.
+        # IPC sockets (absolute paths: the kernel runs in workdir): a local kernel needs
+        # no TCP port, and then warns about none. The client makes, and so shuts down,
+        # its own kernel manager.
         client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
                                 resources={"metadata": {"path": workdir}},
-                                config=Config({"KernelManager": {"transport": "ipc"}}))
+                                config=Config({"KernelManager": {
+                                    "transport": "ipc", "ip": os.path.join(workdir, "kernel")}}))
         try:
             client.execute(env={**os.environ, **KERNEL_ENV})
         except CellExecutionError as error:
