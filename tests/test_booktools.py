@@ -283,3 +283,29 @@ def test_a_strict_build_refuses_before_executing_anything_when_a_gate_fails(tmp_
     assert exited.value.code == 1
     err = capsys.readouterr().err
     assert "Refusing to build" in err and "docs/en/09-new.md: no Chinese page" in err
+
+
+def test_a_strict_build_reports_both_editions_link_warnings_then_refuses(tmp_path, monkeypatch, capsys):
+    import logging
+
+    import booktools.__main__ as cli
+
+    built = []
+
+    def fake_build(lang, target, serve_url=None, only=None):
+        built.append(lang)
+        logging.getLogger("mkdocs.structure.pages").warning(
+            "Doc file '03-losses.md' contains a link '04-likelihood.md', but the target "
+            "'04-likelihood.md' is not found among documentation files.")
+
+    monkeypatch.setattr(cli, "build_edition", fake_build)
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["build", "--gates", "none", "--site-dir", str(tmp_path / "site")])
+    assert exited.value.code == 1 and built == ["zh", "en"]
+    err = capsys.readouterr().err
+    for lang in ("zh", "en"):
+        line = next(n for n, text in enumerate(
+            (cli.ROOT / "docs" / lang / "03-losses.md").read_text(encoding="utf-8").splitlines(), 1)
+            if "](04-likelihood.md)" in text)
+        assert f"docs/{lang}/03-losses.md:{line}: Doc file" in err
+    assert "2 warning(s) (zh 1, en 1); warnings are errors in strict builds" in err
