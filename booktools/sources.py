@@ -8,7 +8,6 @@ at every build the listing is rendered again from the source as it is now.
 
 from __future__ import annotations
 
-import copy
 import importlib
 
 from nnlit.book import Source, source_markdown
@@ -22,15 +21,17 @@ def _resolve(module: str, qualname: str):
 
 
 def refresh(outputs: list[list[dict]]) -> list[list[dict]]:
-    """A copy of a chapter's outputs with every source listing as the files read now."""
-    fresh = copy.deepcopy(outputs)
-    for cell_outputs in fresh:
-        for out in cell_outputs:
-            data = out.get("data", {})
-            if Source.MIME in data:
-                where = data[Source.MIME]
-                try:
-                    data["text/markdown"] = source_markdown(_resolve(where["module"], where["qualname"]))
-                except (ImportError, AttributeError, OSError, TypeError):
-                    pass  # renamed or gone: the chapter's code changed too, and it re-ran
-    return fresh
+    """The chapter's outputs with every source listing as the files read now
+    (listings are copied before they change; the other outputs are shared)."""
+    return [[_refreshed(out) for out in cell_outputs] for cell_outputs in outputs]
+
+
+def _refreshed(out: dict) -> dict:
+    where = out.get("data", {}).get(Source.MIME)
+    if where is None:
+        return out
+    try:
+        text = source_markdown(_resolve(where["module"], where["qualname"]))
+    except (ImportError, AttributeError, OSError, TypeError):
+        return out  # renamed or gone: then the code changed too, and the chapter ran again
+    return {**out, "data": {**out["data"], "text/markdown": text}}
