@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -31,6 +32,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("mkdocs.booktools.execute")
 CACHE_DIR = Path(os.environ.get("NNLIT_CACHE_DIR", ROOT / ".cache" / "executed"))
 
 # Bump when the way cells are executed changes, so old entries stop matching.
@@ -206,6 +208,8 @@ def execute_all(jobs: dict[str, tuple[list[str], str]]) -> dict[str, list[list[d
     results = {key: cached_outputs(key) for key in jobs}
     failed = {key: _FAILED[key] for key in jobs if key in _FAILED}
     missing = [key for key, out in results.items() if out is None and key not in failed]
+    for key in missing:
+        log.info("Executing notebook %s (its code or what it imports changed)", jobs[key][1])
     if len(missing) == 1:
         key = missing[0]
         try:
