@@ -32,7 +32,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-log = logging.getLogger("mkdocs.booktools.execute")
+log = logging.getLogger("booktools.execute")
 CACHE_DIR = Path(os.environ.get("NNLIT_CACHE_DIR", ROOT / ".cache" / "executed"))
 
 # Bump when the way cells are executed changes, so old entries stop matching.
