@@ -1,8 +1,8 @@
 """`python -m booktools serve`: a preview that never blocks and never goes dark.
 
-- Every rebuild runs in a subprocess (`python -m booktools build --lenient --split`)
-  into a fresh directory; an edition's directory replaces the served one only when
-  that edition built. Requests are answered at once, always from the last good
+- Every rebuild runs in a child process (`booktools build --lenient --split`, forked
+  from a server that imported MkDocs and friends once) into a fresh directory; an
+  edition's directory replaces the served one only when that edition built. Requests are answered at once, always from the last good
   build, by a threaded server of our own (MkDocs' LiveReloadServer serves the
   directory being rebuilt and holds requests until the build ends).
 - A failed build keeps the last good site and shows the failure (file, edition,
@@ -19,9 +19,9 @@ import html
 import http.server
 import json
 import logging
+import multiprocessing
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -69,8 +69,9 @@ def banner_html(failures: list[dict], warnings: list[str]) -> str:
     for item in failures:
         if "path" in item:
             what = "wrote to stderr" if item["kind"] == "stderr" else "raised"
+            also = "".join(f"; {where} runs the same code" for where in item.get("also", []))
             head = (f"{item['path']}:{item['line']} — code cell {item['cell']} {what} "
-                    f"(edition {item['edition']})")
+                    f"(edition {item['edition']}{also})")
             code = "\n".join(f"{'>' if n == item['line'] else ' '} {n:>5} | {t}" for n, t in item["excerpt"])
             parts.append(f"<strong>{html.escape(head)}</strong><pre>{html.escape(code)}\n\n"
                          f"{html.escape(item['exception'])}</pre>")
@@ -167,8 +168,23 @@ def make_handler(state: State):
     return Handler
 
 
+# Third-party modules every build imports (a few seconds, more without bytecode caches);
+# not booktools or nnlit, which may be what just changed.
+PRELOAD = ["mkdocs.commands.build", "mkdocs.config", "material.plugins.search.plugin", "markdown",
+           "pymdownx.superfences", "pymdownx.arithmatex", "pymdownx.snippets", "pymdownx.emoji",
+           "pymdownx.tabbed", "pymdownx.details", "pymdownx.highlight", "pygments", "jinja2",
+           "nbformat", "jupytext", "nbclient", "jupyter_client", "watchdog.observers", "yaml"]
+_FORKS = multiprocessing.get_context("forkserver")
+
+
+def _build_in_child(argv: list[str]) -> None:
+    from booktools.__main__ import main
+
+    main(argv)
+
+
 class Builder:
-    """Rebuilds in a subprocess when files change, one build at a time, and swaps
+    """Rebuilds in a child process when files change, one build at a time, and swaps
     each edition in when it built."""
 
     def __init__(self, state: State, work: Path, url: str, gates: bool = True) -> None:
@@ -177,11 +193,11 @@ class Builder:
         self.wake = threading.Event()
         self.count = 0
         self.check_derivations = gates
-        self.process: subprocess.Popen | None = None
+        self.process = None  # the build in progress
 
     def stop(self) -> None:
         """End the build in progress, if any (it is our child)."""
-        if self.process is not None and self.process.poll() is None:
+        if self.process is not None:
             self.process.terminate()
 
     def changed(self, path: Path) -> None:
@@ -214,8 +230,7 @@ class Builder:
         with self.state.lock:
             self.state.building = True
         start = time.perf_counter()
-        self.process = subprocess.Popen(self.command(langs, target, report_path), cwd=ROOT)
-        self.process.wait()
+        self.run(langs, target, report_path)
         try:
             report = json.loads(report_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -226,11 +241,18 @@ class Builder:
         verdict = "rebuilt" if set(report["built"]) == set(langs) else "FAILED to rebuild"
         log.info("%s %s in %.1f s; serving the last good build of each edition", verdict, " and ".join(langs), seconds)
 
-    def command(self, langs: list[str], target: Path, report: Path) -> list[str]:
-        """The build subprocess: the editions `langs` into target/<lang>, its report as JSON."""
-        return [sys.executable, "-m", "booktools", "build", "--lenient", "--split",
-                "--gates", "pages" if self.gates else "none", "--editions", ",".join(langs),
-                "--site-dir", str(target), "--serve-url", self.url, "--report", str(report)]
+    def run(self, langs: list[str], target: Path, report: Path) -> None:
+        """Build `langs` into target/<lang> in a child process, its report as JSON.
+
+        The child is forked from a server process that imported MkDocs, Material,
+        Markdown and the notebook libraries once, so a rebuild does not pay for
+        importing them; booktools and nnlit are imported fresh by every child."""
+        argv = ["build", "--lenient", "--split", "--gates", "pages" if self.gates else "none",
+                "--editions", ",".join(langs), "--site-dir", str(target), "--serve-url", self.url,
+                "--report", str(report)]
+        self.process = _FORKS.Process(target=_build_in_child, args=(argv,), name="booktools-build")
+        self.process.start()
+        self.process.join()
 
     def _swap(self, langs: list[str], target: Path, report: dict) -> None:
         old = []
@@ -266,6 +288,15 @@ class Builder:
             self.state.derivation_warnings = problems
 
 
+def _importable(name: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def _stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
@@ -276,6 +307,7 @@ def serve(site_dir: Path, host: str, port: int, gates: bool = True) -> None:
     import watchdog.observers
 
     url = f"http://{host}:{port}/"
+    _FORKS.set_forkserver_preload([name for name in PRELOAD if _importable(name)])
     state = State()
     if site_dir.exists():
         shutil.rmtree(site_dir)

@@ -162,22 +162,32 @@ def test_a_real_package_edit_changes_the_key(tmp_path):
     assert len({before, execute.environment_digest(root)}) == 2
 
 
-def test_a_source_listing_shows_the_current_comments_without_re_running(tmp_path, monkeypatch):
+def test_a_source_listing_shows_the_current_comments_without_re_running(tmp_path):
     from booktools import sources
     from nnlit import book
 
-    (tmp_path / "listed.py").write_text("def f():\n    return 1  # old comment\n", encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    import listed
-
-    data = book.show_source(listed.f)._repr_mimebundle_()
+    listed = tmp_path / "pkg" / "listed.py"
+    listed.parent.mkdir()
+    listed.write_text("class K:\n    @staticmethod\n    def f():\n        return 1  # old comment\n",
+                      encoding="utf-8")
+    data = {"text/markdown": "stale", book.Source.MIME: {"module": "pkg.listed", "qualname": "K.f"}}
     outputs = [[{"output_type": "execute_result", "data": data, "metadata": {}}]]
-    (tmp_path / "listed.py").write_text("def f():\n    return 1  # new comment\n", encoding="utf-8")
-    import linecache
-    linecache.clearcache()
-    fresh = sources.refresh(outputs)
-    assert "old comment" in outputs[0][0]["data"]["text/markdown"]
-    assert "new comment" in fresh[0][0]["data"]["text/markdown"]
+    fresh = sources.refresh(outputs, root=tmp_path)
+    assert fresh[0][0]["data"]["text/markdown"] == (
+        '```python title="pkg.listed"\n    @staticmethod\n    def f():\n        return 1  # old comment\n```')
+    assert outputs[0][0]["data"]["text/markdown"] == "stale"  # the cached outputs are left alone
+    assert sources.SOURCE_MIME == book.Source.MIME
+
+
+def test_a_source_listing_matches_what_the_kernel_shows():
+    import inspect
+
+    from booktools import sources
+    from nnlit import book, losses, network
+
+    for obj in (losses.MSE, network.MLP._backward, book.show_source):
+        module = inspect.getmodule(obj).__name__
+        assert sources.listing(module, sources.source_of(module, obj.__qualname__)) == book.source_markdown(obj)
 
 
 FAILING = CHAPTER.replace("print(x)", "y = x\n# a comment\nraise ValueError(f'bad value {y}')")

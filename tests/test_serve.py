@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import subprocess
 import sys
 import threading
 import time
@@ -44,9 +45,9 @@ Path(report).write_text(json.dumps({"built": built, "failures": failures, "error
 class FakeBuilder(Builder):
     delay, fail, text = 0.0, False, "version one"
 
-    def command(self, langs, target, report):
-        return [sys.executable, "-c", FAKE_BUILD, str(target), str(report), ",".join(langs),
-                str(self.delay), "yes" if self.fail else "no", self.text]
+    def run(self, langs, target, report):
+        subprocess.run([sys.executable, "-c", FAKE_BUILD, str(target), str(report), ",".join(langs),
+                        str(self.delay), "yes" if self.fail else "no", self.text], check=True)
 
 
 @pytest.fixture
