@@ -19,14 +19,16 @@ is refreshed at every build instead (booktools/sources.py).
 from __future__ import annotations
 
 import ast
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import re
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import nbformat
@@ -37,6 +39,7 @@ CACHE_DIR = Path(os.environ.get("NNLIT_CACHE_DIR", ROOT / ".cache" / "executed")
 
 # Bump when the way cells are executed changes, so old entries stop matching.
 EXECUTOR_VERSION = "2"
+FAILURE_REUSE = 120  # seconds a recorded failure stands in for running the same code again
 
 # Chapters run two at a time on a 2-core machine; a BLAS that spreads each matrix
 # product over every core would make them fight (and time each other's noise).
@@ -138,7 +141,28 @@ def cached_outputs(key: str) -> list[list[dict]] | None:
 
 
 def run_code_cells(code_cells: list[str], label: str, key: str) -> list[list[dict]]:
-    """Execute the cells in a fresh kernel; return each cell's outputs and cache them."""
+    """Execute the cells in a fresh kernel; return each cell's outputs and cache them.
+
+    One process at a time runs a given key (`serve` builds the two editions side by
+    side, and they share their chapters' code): the other waits, then reads the cache,
+    or the failure the first one just recorded (kept FAILURE_REUSE seconds)."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    failed = CACHE_DIR / f".{key}.failed.json"
+    with open(CACHE_DIR / f".{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        cached = cached_outputs(key)
+        if cached is not None:
+            return cached
+        if failed.exists() and time.time() - failed.stat().st_mtime < FAILURE_REUSE:
+            raise ChapterExecutionError(CellFailure(**json.loads(failed.read_text(encoding="utf-8"))))
+        try:
+            return _execute(code_cells, label, key)
+        except ChapterExecutionError as error:
+            failed.write_text(json.dumps(asdict(error.failure)), encoding="utf-8")
+            raise
+
+
+def _execute(code_cells: list[str], label: str, key: str) -> list[list[dict]]:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
     from traitlets.config import Config

@@ -46,7 +46,7 @@ class State:
         self.roots: dict[str, Path] = {}
         self.versions = {lang: 0 for lang in EDITIONS}
         self.failures: dict[str, list[dict]] = {lang: [] for lang in EDITIONS}
-        self.warnings: list[str] = []
+        self.warnings: dict[str, list[str]] = {lang: [] for lang in EDITIONS}
         self.derivation_warnings: list[str] = []
         self.building = False
 
@@ -54,7 +54,8 @@ class State:
         with self.lock:
             return {"versions": dict(self.versions), "building": self.building,
                     "failures": {k: list(v) for k, v in self.failures.items()},
-                    "warnings": self.warnings + self.derivation_warnings}
+                    "warnings": sorted({w for ws in self.warnings.values() for w in ws})
+                    + self.derivation_warnings}
 
 
 def edition_of(path: str) -> str:
@@ -193,12 +194,13 @@ class Builder:
         self.wake = threading.Event()
         self.count = 0
         self.check_derivations = gates
-        self.process = None  # the build in progress
+        self.processes: list = []  # the builds in progress
 
     def stop(self) -> None:
         """End the build in progress, if any (it is our child)."""
-        if self.process is not None:
-            self.process.terminate()
+        with self.state.lock:
+            for process in self.processes:
+                process.terminate()
 
     def changed(self, path: Path) -> None:
         if IGNORED_PARTS & set(path.parts) or path.name.startswith((".#", "~")) or path.suffix in {".swp", ".pyc"}:
@@ -221,25 +223,35 @@ class Builder:
                 self.build(editions_affected(changed))
 
     def build(self, langs: list[str]) -> None:
+        """Build the editions `langs` side by side, each swapped in as soon as it built."""
         if self.check_derivations:
             self.check_derivations = False
             threading.Thread(target=self._derivation_gate, daemon=True).start()
         self.count += 1
         target = self.work / f"build-{self.count}"
-        report_path = self.work / f"report-{self.count}.json"
         with self.state.lock:
             self.state.building = True
+        workers = [threading.Thread(target=self._build_edition, args=(lang, target)) for lang in langs]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        with self.state.lock:
+            self.state.building = False
+        self._remove_old_builds()
+
+    def _build_edition(self, lang: str, target: Path) -> None:
         start = time.perf_counter()
-        self.run(langs, target, report_path)
+        report_path = self.work / f"report-{self.count}-{lang}.json"
+        self.run([lang], target, report_path)
         try:
             report = json.loads(report_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             report = {"built": [], "failures": [], "warnings": [], "gates": [],
-                      "errors": [{"edition": lang, "message": "the build process died"} for lang in langs]}
-        self._swap(langs, target, report)
-        seconds = time.perf_counter() - start
-        verdict = "rebuilt" if set(report["built"]) == set(langs) else "FAILED to rebuild"
-        log.info("%s %s in %.1f s; serving the last good build of each edition", verdict, " and ".join(langs), seconds)
+                      "errors": [{"edition": lang, "message": "the build process died"}]}
+        self._swap(lang, target, report)
+        verdict = "rebuilt" if lang in report["built"] else "FAILED to rebuild (serving its last good build)"
+        log.info("%s the %s edition in %.1f s", verdict, lang, time.perf_counter() - start)
 
     def run(self, langs: list[str], target: Path, report: Path) -> None:
         """Build `langs` into target/<lang> in a child process, its report as JSON.
@@ -250,33 +262,31 @@ class Builder:
         argv = ["build", "--lenient", "--split", "--gates", "pages" if self.gates else "none",
                 "--editions", ",".join(langs), "--site-dir", str(target), "--serve-url", self.url,
                 "--report", str(report)]
-        self.process = _FORKS.Process(target=_build_in_child, args=(argv,), name="booktools-build")
-        self.process.start()
-        self.process.join()
-
-    def _swap(self, langs: list[str], target: Path, report: dict) -> None:
-        old = []
+        process = _FORKS.Process(target=_build_in_child, args=(argv,), name=f"booktools-build-{langs[0]}")
         with self.state.lock:
-            for lang in langs:
-                self.state.versions[lang] += 1
-                if lang in report["built"]:
-                    if lang in self.state.roots:
-                        old.append(self.state.roots[lang])
-                    self.state.roots[lang] = (target / lang).resolve()
-                    self.state.failures[lang] = []
-                else:
-                    self.state.failures[lang] = (
-                        [f for f in report["failures"] if f["edition"] == lang]
-                        + [e for e in report["errors"] if e["edition"] == lang])
-            self.state.warnings = report["gates"] + [message for _, message in report["warnings"]]
-            self.state.building = False
+            self.processes.append(process)
+        process.start()
+        process.join()
+        with self.state.lock:
+            self.processes.remove(process)
+
+    def _swap(self, lang: str, target: Path, report: dict) -> None:
+        with self.state.lock:
+            self.state.versions[lang] += 1
+            if lang in report["built"]:
+                self.state.roots[lang] = (target / lang).resolve()
+                self.state.failures[lang] = []
+            else:
+                self.state.failures[lang] = report["failures"] + report["errors"]
+            self.state.warnings[lang] = report["gates"] + [message for _, message in report["warnings"]]
+
+    def _remove_old_builds(self) -> None:
+        """Builds no edition is served from go, a little later (requests may still read them)."""
+        with self.state.lock:
             live = {root.parent for root in self.state.roots.values()}
-        # Old builds stay a moment for requests still reading them; then they go.
         for folder in self.work.glob("build-*"):
-            if folder not in live and folder != target and folder.is_dir():
+            if folder.resolve() not in live and folder.is_dir():
                 threading.Timer(5.0, shutil.rmtree, args=(folder, True)).start()
-        if not any(lang in report["built"] for lang in langs) and target not in live:
-            threading.Timer(5.0, shutil.rmtree, args=(target, True)).start()
 
     def _derivation_gate(self) -> None:
         from booktools import gates
