@@ -20,6 +20,7 @@ import http.server
 import json
 import logging
 import multiprocessing
+import os
 import shutil
 import signal
 import sys
@@ -176,11 +177,15 @@ PRELOAD = ["mkdocs.commands.build", "mkdocs.config", "material.plugins.search.pl
            "pymdownx.tabbed", "pymdownx.details", "pymdownx.highlight", "pygments", "jinja2",
            "nbformat", "jupytext", "nbclient", "jupyter_client", "watchdog.observers", "yaml"]
 _FORKS = multiprocessing.get_context("forkserver")
+BUILD_NICENESS = 5
 
 
 def _build_in_child(argv: list[str]) -> None:
+    """A build, a little below the server's priority (its kernels too): on a busy
+    machine the thread that answers requests gets the CPU first."""
     from booktools.__main__ import main
 
+    os.nice(BUILD_NICENESS)
     main(argv)
 
 
