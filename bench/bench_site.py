@@ -8,11 +8,16 @@ so the figures are a true cold start and the working tree is never touched:
 - cold build of both editions (every chapter executed);
 - rebuild with no change (nothing executed);
 - one chapter's prose edited (nothing executed), and one chapter's code edited
-  (that chapter alone executed);
+  in both languages alike (that chapter alone executed);
 - the derivation command (`python -m nnlit derive`) and its `--check`;
-- the test command (`python -m pytest`), unless --skip-tests.
+- the test command (`python -m pytest`), unless --skip-tests;
+- the writer's loop under `python -m booktools serve` (bench/bench_serve.py), unless
+  --skip-serve: seconds from saving a file to the page showing the change, for a
+  prose edit, a code-cell edit, a comment-only package edit (with a prose edit, to
+  see it) and a real package edit, and the longest any request waited meanwhile.
 
-Targets (issue 8): cold build <= 120 s, no-change rebuild <= 10 s, tests <= 300 s.
+Targets (issues 8 and 16): cold build <= 120 s, no-change rebuild <= 10 s, tests <= 300 s,
+comment-only package edit plus prose edit visible <= 15 s, longest request wait <= 1 s.
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = {"cold build": 120, "no-change rebuild": 10, "test command": 300, "derive": 30}
+TARGETS = {"cold build": 120, "no-change rebuild": 10, "test command": 300, "derive": 30,
+           "serve: comment-only package + prose edit": 15, "serve: longest request wait": 1}
 
 
 def scratch_copy(dest: Path) -> Path:
@@ -63,40 +69,49 @@ def edit_prose(path: Path) -> None:
     path.write_text(text.rstrip() + "\n\nA sentence added by the benchmark.\n", encoding="utf-8")
 
 
-def edit_code(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"```python\n", "```python\n_bench = 1\n", text, count=1), encoding="utf-8")
+def edit_code(work: Path, name: str, line: str = "_bench = 1") -> None:
+    """Add `line` to the first code cell of both languages alike (the code is shared)."""
+    for lang in ("zh", "en"):
+        path = work / "docs" / lang / name
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"```python\n", f"```python\n{line}\n", text, count=1), encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-tests", action="store_true")
+    parser.add_argument("--skip-serve", action="store_true")
     args = parser.parse_args()
     rows: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="nnlit-bench-") as tmp:
         work = scratch_copy(Path(tmp) / "repo")
         env = dict(os.environ, NNLIT_CACHE_DIR=str(Path(tmp) / "cache"))
-        build = [sys.executable, "-m", "booktools", "build", "--site-dir", str(Path(tmp) / "site")]
+        # the gates' derivation check is the "derive --check" row below
+        build = [sys.executable, "-m", "booktools", "build", "--gates", "pages", "--site-dir", str(Path(tmp) / "site")]
         rows.append(("cold build", timed(build, work, env)))
         site_mb = sum(f.stat().st_size for f in (Path(tmp) / "site").rglob("*") if f.is_file()) / 1e6
         rows.append(("no-change rebuild", timed(build, work, env)))
         chapter = first_chapter(work)
         edit_prose(chapter)
         rows.append((f"prose edit ({chapter.name})", timed(build, work, env)))
-        edit_code(chapter)
+        edit_code(work, chapter.name)
         rows.append((f"code edit ({chapter.name})", timed(build, work, env)))
         if (work / "nnlit" / "derive.py").exists():
             rows.append(("derive", timed([sys.executable, "-m", "nnlit", "derive"], work, env)))
             rows.append(("derive --check", timed([sys.executable, "-m", "nnlit", "derive", "--check"], work, env)))
+        if not args.skip_serve:
+            from bench_serve import measure_serve
+
+            rows += measure_serve(work, env, chapter.name, edit_prose, edit_code)
         if not args.skip_tests:
             rows.append(("test command", timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
                                                work, env)))
     print(f"\nbuilt site: {site_mb:.1f} MB (both editions)")
-    print(f"{'measure':<34} {'seconds':>8}  target")
+    print(f"{'measure':<44} {'seconds':>8}  target")
     for name, seconds in rows:
         target = TARGETS.get(name)
         verdict = "" if target is None else f"<= {target} s {'ok' if seconds <= target else 'MISSED'}"
-        print(f"{name:<34} {seconds:>8.1f}  {verdict}")
+        print(f"{name:<44} {seconds:>8.2f}  {verdict}")
 
 
 if __name__ == "__main__":

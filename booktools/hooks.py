@@ -25,7 +25,8 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from booktools import chapter as chapters  # noqa: E402
-from booktools import derivation_source, execute, glossary, notebook  # noqa: E402
+from booktools import derivation_source, errors, execute, glossary, notebook  # noqa: E402
+from booktools import sources as source_listings  # noqa: E402
 from booktools.languages import LANGUAGES, other_language_url  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.nnlit")
@@ -76,18 +77,37 @@ def on_files(files: Files, config) -> Files:
     env = execute.environment_digest()
     keys = {uri: execute.cache_key(ch.cache_code, env) for uri, ch in sources.items()}
     jobs = {keys[uri]: (ch.code, uri) for uri, ch in sources.items()}
-    outputs = execute.execute_all(jobs)
+    try:
+        outputs = execute.execute_all(jobs)
+    except execute.ChaptersFailed as failed:
+        raise errors.BuildFailed([_locate(failure, uri, sources[uri], config)
+                                  for key, failure in failed.failures.items()
+                                  for uri in sources if keys[uri] == key]) from None
     _rendered.clear()
     urls = {f.src_uri: f.url for f in pages}
     for uri, chapter in sources.items():
         stem = posixpath.splitext(posixpath.basename(uri))[0]
-        rendered = chapters.render(chapter, outputs[keys[uri]], stem, label)
+        rendered = chapters.render(chapter, source_listings.refresh(outputs[keys[uri]]), stem, label)
         rendered.notebook = notebook.for_readers(
             rendered.notebook, language=config.theme["language"], page_uri=uri, urls=urls,
             site_url=config.site_url, code_cells=chapter.code)
         _rendered[uri] = rendered
         _register_chapter_files(files, config, uri, stem, rendered)
     return files
+
+
+def _locate(failure, uri: str, chapter, config) -> errors.Located:
+    """The failure in this edition's file, and the other edition's twin if it runs the same code."""
+    lang = config.theme["language"]
+    located = errors.locate(failure, Path(config.docs_dir) / uri, chapter, lang, ROOT)
+    for other in LANGUAGES:
+        twin = Path(config.docs_dir).parent / other / uri
+        if other != lang and twin.is_file():
+            twin_chapter = chapters.Chapter.read(twin)
+            if twin_chapter.cache_code == chapter.cache_code:
+                there = errors.locate(failure, twin, twin_chapter, other, ROOT)
+                located.also.append(f"{there.path}:{there.line}")
+    return located
 
 
 def _front_matter_is_executable(path: Path) -> bool:

@@ -23,12 +23,32 @@ class Markdown:
         return self.text
 
 
-def show_source(obj) -> Markdown:
-    """The source of a function or class of nnlit, as it is on disk right now."""
+class Source(Markdown):
+    """A source listing that remembers what it lists (module and qualified name), so
+    the book's build can show the current text when only comments or docstrings
+    changed, without running the chapter again."""
+
+    MIME = "application/x.nnlit-source+json"
+
+    def __init__(self, text: str, module: str, qualname: str) -> None:
+        super().__init__(text)
+        self.module, self.qualname = module, qualname
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        return {"text/markdown": self.text, self.MIME: {"module": self.module, "qualname": self.qualname}}
+
+
+def source_markdown(obj) -> str:
+    """The source of `obj` as a fenced Markdown block titled with its module."""
     source = inspect.getsource(obj).rstrip()
     module = inspect.getmodule(obj).__name__
     ticks = "```" + "`" * source.count("```")
-    return Markdown(f'{ticks}python title="{module}"\n{source}\n{ticks}')
+    return f'{ticks}python title="{module}"\n{source}\n{ticks}'
+
+
+def show_source(obj) -> Markdown:
+    """The source of a function or class of nnlit, as it is on disk right now."""
+    return Source(source_markdown(obj), inspect.getmodule(obj).__name__, obj.__qualname__)
 
 
 def table(rows: Iterable[Sequence], headers: Sequence[str], floatfmt: str = ".4g") -> Markdown:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -128,3 +129,193 @@ def test_a_page_edit_rebuilds_only_its_own_edition():
 def test_a_shell_fence_in_a_chapter_is_refused_not_run(tmp_path):
     with pytest.raises(ValueError, match="%%bash cell"):
         chapters.Chapter.read(write(tmp_path, CHAPTER + "\n```bash\nmake derive\n```\n"))
+
+
+def package_copy(tmp_path: Path) -> Path:
+    shutil.copytree(Path(execute.ROOT) / "nnlit", tmp_path / "nnlit", ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
+
+
+@pytest.mark.parametrize("edit", [
+    lambda s: s.replace("import inspect\n", "import inspect  # a comment\n\n\n"),
+    lambda s: s.replace('"""Text that Jupyter', '"""Reworded: text that Jupyter'),
+    lambda s: s + "\n# a closing comment\n",
+], ids=["comment and blank lines", "docstring", "trailing comment"])
+def test_an_edit_that_changes_no_code_that_runs_keeps_every_chapter_cached(tmp_path, edit):
+    root = package_copy(tmp_path)
+    before = execute.environment_digest(root)
+    book = root / "nnlit" / "book.py"
+    edited = edit(book.read_text(encoding="utf-8"))
+    assert edited != book.read_text(encoding="utf-8")
+    book.write_text(edited, encoding="utf-8")
+    assert execute.environment_digest(root) == before
+
+
+def test_a_real_package_edit_changes_the_key(tmp_path):
+    root = package_copy(tmp_path)
+    before = execute.environment_digest(root)
+    book = root / "nnlit" / "book.py"
+    book.write_text(book.read_text(encoding="utf-8").replace('floatfmt: str = ".4g"', 'floatfmt: str = ".3g"'),
+                    encoding="utf-8")
+    assert execute.environment_digest(root) != before
+    (root / "nnlit" / "data.json").write_text("{}", encoding="utf-8")  # non-Python files count as bytes
+    assert len({before, execute.environment_digest(root)}) == 2
+
+
+def test_a_source_listing_shows_the_current_comments_without_re_running(tmp_path):
+    from booktools import sources
+    from nnlit import book
+
+    listed = tmp_path / "pkg" / "listed.py"
+    listed.parent.mkdir()
+    listed.write_text("class K:\n    @staticmethod\n    def f():\n        return 1  # old comment\n",
+                      encoding="utf-8")
+    data = {"text/markdown": "stale", book.Source.MIME: {"module": "pkg.listed", "qualname": "K.f"}}
+    outputs = [[{"output_type": "execute_result", "data": data, "metadata": {}}]]
+    fresh = sources.refresh(outputs, root=tmp_path)
+    assert fresh[0][0]["data"]["text/markdown"] == (
+        '```python title="pkg.listed"\n    @staticmethod\n    def f():\n        return 1  # old comment\n```')
+    assert outputs[0][0]["data"]["text/markdown"] == "stale"  # the cached outputs are left alone
+    assert sources.SOURCE_MIME == book.Source.MIME
+
+
+def test_a_source_listing_matches_what_the_kernel_shows():
+    import inspect
+
+    from booktools import sources
+    from nnlit import book, losses, network
+
+    for obj in (losses.MSE, network.MLP._backward, book.show_source):
+        module = inspect.getmodule(obj).__name__
+        assert sources.listing(module, sources.source_of(module, obj.__qualname__)) == book.source_markdown(obj)
+
+
+FAILING = CHAPTER.replace("print(x)", "y = x\n# a comment\nraise ValueError(f'bad value {y}')")
+
+
+def test_a_failing_cell_is_located_in_the_md_file_with_the_code_around_it(tmp_path):
+    from booktools import errors
+
+    path = write(tmp_path, FAILING)
+    chapter = chapters.Chapter.read(path)
+    failure = execute.CellFailure(label="chapter.md", cell=0, source=chapter.code[0],
+                                  exception="ValueError: bad value 42", line=4)
+    located = errors.locate(failure, path, chapter, "en", tmp_path)
+    lines = FAILING.splitlines()
+    assert lines[located.line - 1] == "raise ValueError(f'bad value {y}')"
+    block = located.block()
+    assert block.splitlines()[0] == f"chapter.md:{located.line}: code cell 1 raised (edition en)"
+    assert f"  > {located.line:>5} | raise ValueError" in block
+    assert "x = 21 * 2" in block and block.endswith("ValueError: bad value 42")
+
+
+RUN_FAILING = """
+import json
+from booktools import execute
+try:
+    execute.run_code_cells(["x = 1", "y = 2\\n# note\\nraise ValueError('boom')"], "ch.md", "k")
+except execute.ChapterExecutionError as error:
+    f = error.failure
+    print(json.dumps([f.cell, f.line, f.exception, f.traceback]))
+"""
+
+
+def test_a_cell_that_raises_names_its_cell_line_and_exception_without_colour_codes():
+    import subprocess
+    import sys
+
+    # in a subprocess: the kernel's own stderr (its transport warning) is part of what is checked
+    result = subprocess.run([sys.executable, "-c", RUN_FAILING], cwd=execute.ROOT, capture_output=True,
+                            text=True, timeout=300)
+    cell, line, exception, traceback = json.loads(result.stdout)
+    assert (cell, line, exception) == (1, 3, "ValueError: boom")
+    assert "\x1b[" not in traceback + exception and "ValueError" in traceback
+    assert "without encryption" not in result.stderr, result.stderr
+
+
+def test_link_warnings_name_the_file_and_line(tmp_path):
+    from booktools.logs import BookLog
+
+    (tmp_path / "docs" / "zh").mkdir(parents=True)
+    (tmp_path / "docs" / "zh" / "03-losses.md").write_text("# T\n\nsee [training](07-trainig.md)\n",
+                                                           encoding="utf-8")
+    log = BookLog(tmp_path / "docs", tmp_path)
+    log.edition = "zh"
+    message = log.locate("Doc file '03-losses.md' contains a link '07-trainig.md', but the target is "
+                         "not found among documentation files.")
+    assert message.startswith("docs/zh/03-losses.md:3: Doc file")
+
+
+def pages_tree(tmp_path: Path, zh: dict[str, str], en: dict[str, str]) -> Path:
+    for lang, files in (("zh", zh), ("en", en)):
+        (tmp_path / lang).mkdir(parents=True)
+        for name, text in files.items():
+            (tmp_path / lang / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_the_gates_refuse_a_page_in_one_language_only(tmp_path):
+    from booktools import gates
+
+    docs = pages_tree(tmp_path, {"a.md": "# A\n"}, {"a.md": "# A\n", "09-new.md": "# New\n"})
+    assert gates.check(derivations=False, docs=docs) == [
+        "docs/en/09-new.md: no Chinese page docs/zh/09-new.md (its language switch would lead to a 404)"]
+
+
+def test_the_gates_refuse_a_section_in_one_language_only(tmp_path):
+    from booktools import gates
+
+    docs = pages_tree(tmp_path, {"a.md": "# 标题\n\n## 一\n"}, {"a.md": "# Title\n\n## One\n\n## A note on units\n"})
+    (problem,) = gates.check(derivations=False, docs=docs)
+    assert problem.startswith("docs/{zh,en}/a.md: en has a heading at line 5: ## A note on units — missing in zh")
+
+
+def test_the_gates_refuse_a_hand_edited_derivation_fragment(tmp_path):
+    from booktools import gates
+    from nnlit import derive
+
+    out = tmp_path / "derivations"
+    shutil.copytree(derive.OUT, out)
+    fragment = out / "activations" / "sigmoid.result.md"
+    fragment.write_text(fragment.read_text(encoding="utf-8").replace("\\sigma", "\\tau", 1), encoding="utf-8")
+    problems = gates.stale_derivations(out=out, names=["sigmoid"])
+    assert len(problems) == 1 and "activations/sigmoid.result.md" in problems[0] and "make derive" in problems[0]
+
+
+def test_a_strict_build_refuses_before_executing_anything_when_a_gate_fails(tmp_path, monkeypatch, capsys):
+    import booktools.__main__ as cli
+    from booktools import gates
+
+    monkeypatch.setattr(gates, "check", lambda derivations=True: ["docs/en/09-new.md: no Chinese page"])
+    monkeypatch.setattr(cli, "build_edition", lambda *a, **k: pytest.fail("built despite a gate"))
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["build", "--site-dir", str(tmp_path / "site")])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert "Refusing to build" in err and "docs/en/09-new.md: no Chinese page" in err
+
+
+def test_a_strict_build_reports_both_editions_link_warnings_then_refuses(tmp_path, monkeypatch, capsys):
+    import logging
+
+    import booktools.__main__ as cli
+
+    built = []
+
+    def fake_build(lang, target, serve_url=None, only=None):
+        built.append(lang)
+        logging.getLogger("mkdocs.structure.pages").warning(
+            "Doc file '03-losses.md' contains a link '04-likelihood.md', but the target "
+            "'04-likelihood.md' is not found among documentation files.")
+
+    monkeypatch.setattr(cli, "build_edition", fake_build)
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["build", "--gates", "none", "--site-dir", str(tmp_path / "site")])
+    assert exited.value.code == 1 and built == ["zh", "en"]
+    err = capsys.readouterr().err
+    for lang in ("zh", "en"):
+        line = next(n for n, text in enumerate(
+            (cli.ROOT / "docs" / lang / "03-losses.md").read_text(encoding="utf-8").splitlines(), 1)
+            if "](04-likelihood.md)" in text)
+        assert f"docs/{lang}/03-losses.md:{line}: Doc file" in err
+    assert "2 warning(s) (zh 1, en 1); warnings are errors in strict builds" in err

@@ -40,18 +40,38 @@ def test_parity_ignores_wording_and_comments():
 
 
 @pytest.mark.parametrize("edit, expected", [
-    (lambda t: t.replace("## One", "### One"), "headings"),
-    (lambda t: t.replace("## One\n", ""), "headings"),
-    (lambda t: t.replace("\\tag{1.1}", "\\tag{1.2}"), "equations"),
-    (lambda t: t.replace("x = 1", "x = 2"), "code_cells"),
-    (lambda t: t + '\n--8<-- "derivations/x.md"\n', "includes"),
-    (lambda t: t + "\n![](b.png)\n", "figures"),
-    (lambda t: t + '\n??? success "Solution"\n\n    text\n', "admonitions"),
+    (lambda t: t.replace("## One", "### One"), "heading differs: zh line 3: ## 一 — en line 3: ### One"),
+    (lambda t: t.replace("## One\n", ""), "zh has a heading at line 3: ## 一 — missing in en"),
+    (lambda t: t.replace("\\tag{1.1}", "\\tag{1.2}"), "equation differs"),
+    (lambda t: t.replace("x = 1", "x = 2"), "code cell differs"),
+    (lambda t: t + '\n--8<-- "derivations/x.md"\n', "en has an include at line 13"),
+    (lambda t: t + "\n![](b.png)\n", "en has a figure at line 13"),
+    (lambda t: t + '\n??? success "Solution"\n\n    text\n', "en has an admonition at line 13"),
     (lambda t: t + "\nvalue {{ x }}\n", "inline values"),
 ])
 def test_parity_catches_each_kind_of_divergence(edit, expected):
     problems = differences(skeleton(ZH_PAGE), skeleton(edit(EN_PAGE)))
-    assert problems and expected in problems[0], problems
+    assert len(problems) == 1 and expected in problems[0], problems
+
+
+LONG_ZH = ZH_PAGE + "\n## 二\n\n```python\ny = 2\n```\n\n## 三\n\ntext\n"
+LONG_EN = EN_PAGE + "\n## Two\n\n```python\ny = 2\n```\n\n## Three\n\ntext\n"
+
+
+def test_parity_names_the_added_heading_not_the_next_one():
+    added = LONG_EN.replace("## Three", "### A note on units\n\nwords\n\n## Three")
+    problems = differences(skeleton(LONG_ZH), skeleton(added))
+    assert len(problems) == 1, problems
+    assert "en has a heading at line 19: ### A note on units — missing in zh" in problems[0]
+    assert "missing in zh, where it would follow the code cell at line 15" in problems[0]
+
+
+def test_parity_shows_only_the_differing_lines_of_a_code_cell():
+    zh = "```python\na = 1\nb = 2  # 注释\nc = 3\n```\n"
+    en = "```python\na = 1\nb = 20\nc = 3\n```\n"
+    (problem,) = differences(skeleton(zh), skeleton(en))
+    assert "-b = 2" in problem and "+b = 20" in problem
+    assert "a = 1" not in problem and "c = 3" not in problem
 
 
 def test_glossary_is_consistent():

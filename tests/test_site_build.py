@@ -86,7 +86,7 @@ def test_edit_links_and_the_print_page_of_a_published_build(tmp_path):
     import sys
 
     env = dict(os.environ, NNLIT_REPO_URL="https://github.com/example/nnlit", NNLIT_PRINT_PAGE="true")
-    subprocess.run([sys.executable, "-m", "booktools", "build", "--only", "demo.md",
+    subprocess.run([sys.executable, "-m", "booktools", "build", "--gates", "none", "--only", "demo.md",
                     "--site-dir", str(tmp_path / "site")], cwd=Path(__file__).parent.parent,
                    env=env, check=True, capture_output=True)
     zh = (tmp_path / "site" / "demo" / "index.html").read_text(encoding="utf-8")
@@ -103,6 +103,7 @@ def test_a_rebuild_with_no_change_executes_nothing(built_site, tmp_path):
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "booktools", "build", "--site-dir", str(tmp_path / "site")],
+    result = subprocess.run([sys.executable, "-m", "booktools", "build", "--gates", "none",
+                             "--site-dir", str(tmp_path / "site")],
                             cwd=Path(__file__).parent.parent, capture_output=True, text=True, check=True)
     assert "Executing notebook" not in result.stdout + result.stderr
