@@ -67,7 +67,8 @@ def _git_remote_url() -> str | None:
 @event_priority(100)
 def on_files(files: Files, config) -> Files:
     _add_assets(files, config)
-    label = LANGUAGES[config.theme["language"]]["download"]
+    lang = config.theme["language"]
+    label = LANGUAGES[lang]["download"]
     pages = [f for f in files.documentation_pages() if f.src_uri.endswith(".md")]
     sources = {f.src_uri: chapters.Chapter.read(Path(f.abs_src_path))
                for f in pages if _front_matter_is_executable(Path(f.abs_src_path))}
@@ -78,7 +79,7 @@ def on_files(files: Files, config) -> Files:
     _rendered.clear()
     for uri, chapter in sources.items():
         stem = posixpath.splitext(posixpath.basename(uri))[0]
-        rendered = chapters.render(chapter, outputs[keys[uri]], stem, label)
+        rendered = chapters.render(chapter, outputs[keys[uri]], stem, label, lang)
         _rendered[uri] = rendered
         _register_chapter_files(files, config, uri, stem, rendered)
     return files
