@@ -23,6 +23,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from nnlit.book import ALT_MIME, MIN_TEXT_KEY  # what nnlit.book.figure attaches to a figure
+
 from .execute import PREAMBLE, ROOT
 from .structure import without_comments
 
@@ -115,8 +117,12 @@ class Rendered:
     figures: dict[str, bytes]  # file name -> PNG bytes
 
 
-def render(chapter: Chapter, outputs: list[list[dict]], stem: str, download_label: str) -> Rendered:
-    """Interleave prose and outputs into page Markdown; build the downloadable notebook."""
+def render(chapter: Chapter, outputs: list[list[dict]], stem: str, download_label: str,
+           lang: str = "en") -> Rendered:
+    """Interleave prose and outputs into page Markdown; build the downloadable notebook.
+
+    Both editions render the same outputs; `lang` picks each figure's description.
+    """
     parts: list[str] = []
     figures: dict[str, bytes] = {}
     nb_cells = [nbformat.v4.new_code_cell(PREAMBLE)]
@@ -131,12 +137,12 @@ def render(chapter: Chapter, outputs: list[list[dict]], stem: str, download_labe
             cell_outputs = outputs[chapter.runs_at[index]]
             tags = cell.metadata.get("tags", [])
             shown = [] if HIDE_INPUT in tags else [_fence(cell.source, "python")]
-            shown += _render_outputs(cell_outputs, stem, figures)
+            shown += _render_outputs(cell_outputs, stem, figures, lang)
             if IN_BLOCK in tags:
                 shown = [_indent(part) for part in shown]
             parts.extend(shown)
             executed = nbformat.v4.new_code_cell(cell.source, metadata=copy.deepcopy(cell.metadata))
-            executed.outputs = [nbformat.from_dict(o) for o in cell_outputs]
+            executed.outputs = [nbformat.from_dict(_for_reader(o, lang)) for o in cell_outputs]
             nb_cells.append(executed)
     markdown = _add_download_link("\n\n".join(parts), f"{stem}.ipynb", download_label)
     notebook = nbformat.v4.new_notebook(cells=nb_cells, metadata={
@@ -146,15 +152,15 @@ def render(chapter: Chapter, outputs: list[list[dict]], stem: str, download_labe
     return Rendered(markdown, notebook, figures)
 
 
-def _render_outputs(outputs: list[dict], stem: str, figures: dict[str, bytes]) -> list[str]:
-    rendered = [_render_output(o, stem, figures) for o in outputs]
+def _render_outputs(outputs: list[dict], stem: str, figures: dict[str, bytes], lang: str) -> list[str]:
+    rendered = [_render_output(o, stem, figures, lang) for o in outputs]
     body = "\n\n".join(r for r in rendered if r)
     if not body:
         return []
     return [f'<div class="nb-output" markdown>\n\n{body}\n\n</div>']
 
 
-def _render_output(out: dict, stem: str, figures: dict[str, bytes]) -> str:
+def _render_output(out: dict, stem: str, figures: dict[str, bytes], lang: str) -> str:
     kind = out["output_type"]
     if kind == "stream":
         return _fence(out["text"], "text")
@@ -167,12 +173,46 @@ def _render_output(out: dict, stem: str, figures: dict[str, bytes]) -> str:
         png = base64.b64decode(data["image/png"])
         name = f"{stem}-{hashlib.sha256(png).hexdigest()[:12]}.png"
         figures[name] = png
-        return f"![]({stem}.figures/{name}){{ .nb-figure loading=lazy }}"
+        width, height = _png_size(png)
+        attrs = f"width={width} height={height}"
+        text_px = out.get("metadata", {}).get("image/png", {}).get(MIN_TEXT_KEY)
+        if text_px:
+            attrs += f" data-text-px={text_px}"
+        return f"![{_alt_text(data, stem, lang)}]({stem}.figures/{name}){{ .nb-figure loading=lazy {attrs} }}"
     if "text/latex" in data:
         return data["text/latex"].strip()
     if "text/plain" in data:
         return _fence(data["text/plain"], "text")
     raise ValueError(f"{stem}: an output with no renderable type: {sorted(data)}")
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) from the PNG's header, so the page reserves the figure's space."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("an image/png output that is not a PNG")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def _alt_text(data: dict, stem: str, lang: str) -> str:
+    """The figure's description in `lang`, escaped for Markdown image text; none fails the build."""
+    alt = (data.get(ALT_MIME) or {}).get(lang, "").strip()
+    if not alt:
+        shown = data.get("text/plain", "")[:60]
+        raise ValueError(f"{stem}: a figure ({shown!r}) has no description in {lang!r}; show it with "
+                         "nnlit.book.figure(fig, en=..., zh=...)")
+    if "$" in alt:
+        raise ValueError(f"{stem}: write a figure's description in words and Unicode, not TeX: {alt!r}")
+    return re.sub(r"([\\\[\]*_`])", r"\\\1", " ".join(alt.split()))
+
+
+def _for_reader(out: dict, lang: str) -> dict:
+    """A figure's output in the downloadable notebook: its description, in `lang`, as its text."""
+    data = out.get("data", {})
+    if ALT_MIME not in data:
+        return out
+    out = copy.deepcopy(out)
+    out["data"]["text/plain"] = out["data"].pop(ALT_MIME)[lang]
+    return out
 
 
 def _indent(text: str) -> str:

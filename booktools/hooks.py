@@ -70,7 +70,8 @@ def _git_remote_url() -> str | None:
 @event_priority(100)
 def on_files(files: Files, config) -> Files:
     _add_assets(files, config)
-    label = LANGUAGES[config.theme["language"]]["download"]
+    lang = config.theme["language"]
+    label = LANGUAGES[lang]["download"]
     pages = [f for f in files.documentation_pages() if f.src_uri.endswith(".md")]
     sources = {f.src_uri: chapters.Chapter.read(Path(f.abs_src_path))
                for f in pages if _front_matter_is_executable(Path(f.abs_src_path))}
@@ -87,9 +88,9 @@ def on_files(files: Files, config) -> Files:
     urls = {f.src_uri: f.url for f in pages}
     for uri, chapter in sources.items():
         stem = posixpath.splitext(posixpath.basename(uri))[0]
-        rendered = chapters.render(chapter, source_listings.refresh(outputs[keys[uri]]), stem, label)
+        rendered = chapters.render(chapter, source_listings.refresh(outputs[keys[uri]]), stem, label, lang)
         rendered.notebook = notebook.for_readers(
-            rendered.notebook, language=config.theme["language"], page_uri=uri, urls=urls,
+            rendered.notebook, language=lang, page_uri=uri, urls=urls,
             site_url=config.site_url, code_cells=chapter.code)
         _rendered[uri] = rendered
         _register_chapter_files(files, config, uri, stem, rendered)

@@ -1,4 +1,4 @@
-"""Small display helpers for the book's chapters (no dependency beyond the stdlib).
+"""Small display helpers for the book's chapters (matplotlib is imported only to show a figure).
 
 A chapter cell that ends with one of these objects shows it as Markdown, both on
 the built page and in Jupyter, so tables and source listings are real output.
@@ -62,3 +62,82 @@ def table(rows: Iterable[Sequence], headers: Sequence[str], floatfmt: str = ".4g
              "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
     return Markdown("\n".join(lines))
+
+
+ALT_MIME = "application/x.nnlit-alt+json"  # {"en": ..., "zh": ...}: a figure's description per edition
+MIN_TEXT_KEY = "min_text_px"  # the smallest text of the figure, in pixels of the PNG
+
+
+class DescribedFigure:
+    """A matplotlib figure with a short description in each language of the book.
+
+    Jupyter shows the PNG; the description travels with it in the output (``ALT_MIME``)
+    so each edition's page writes its own words into ``<img alt>``, while both editions
+    run the very same cell. Plain Jupyter shows the English words as the text fallback.
+    """
+
+    def __init__(self, fig, en: str, zh: str) -> None:
+        for lang, text in (("en", en), ("zh", zh)):
+            if not (isinstance(text, str) and text.strip()):
+                raise ValueError(f"a figure needs a description in {lang!r}, got {text!r}")
+        self.fig, self.alt = fig, {"en": en.strip(), "zh": zh.strip()}
+        _close_in_pyplot(fig)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        import base64
+        import io
+
+        _check_cjk_font(self.fig)
+        buffer = io.BytesIO()
+        self.fig.savefig(buffer, format="png", dpi=self.fig.dpi, bbox_inches="tight")
+        data = {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+                "text/plain": self.alt["en"], ALT_MIME: dict(self.alt)}
+        return data, {"image/png": {MIN_TEXT_KEY: round(smallest_text_px(self.fig), 2)}}
+
+
+def figure(fig, *, en: str, zh: str) -> DescribedFigure:
+    """Show ``fig`` (a matplotlib ``Figure``, or an ``Axes`` of one) with its description.
+
+    ``en`` and ``zh`` say, in a sentence or two, what the figure shows and its point;
+    they become the image's alternative text in the English and the Chinese edition.
+    """
+    return DescribedFigure(fig if hasattr(fig, "savefig") else fig.figure, en, zh)
+
+
+def smallest_text_px(fig) -> float:
+    r"""The size of the smallest visible text in ``fig``, in PNG pixels: $\text{pt} \cdot \text{dpi} / 72$."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()  # tick labels exist only once the figure is drawn
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
+             and _on_canvas(t)]
+    return min(sizes, default=0.0) * fig.dpi / 72
+
+
+def _on_canvas(text) -> bool:
+    """Tick labels outside the axes' limits are made but not drawn."""
+    box = text.get_window_extent()
+    width, height = text.figure.canvas.get_width_height()
+    return box.x1 >= 0 and box.y1 >= 0 and box.x0 <= width and box.y0 <= height
+
+
+def _close_in_pyplot(fig) -> None:
+    """A figure made with pyplot would be shown a second time (bare) at the end of the cell."""
+    import sys
+
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None and getattr(fig.canvas, "manager", None) is not None:
+        pyplot.close(fig)
+
+
+def _check_cjk_font(fig) -> None:
+    from matplotlib.text import Text
+
+    from .plot import cjk_font
+
+    chinese = [t.get_text() for t in fig.findobj(Text) if any("\u3400" <= c <= "\u9fff" for c in t.get_text())]
+    if chinese and cjk_font() is None:
+        from .plot import CJK_FONTS
+
+        raise RuntimeError(f"the figure has Chinese text ({chinese[0]!r}) but matplotlib finds none of the "
+                           f"CJK fonts {list(CJK_FONTS)}; on Debian: apt-get install fonts-noto-cjk")

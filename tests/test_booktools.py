@@ -319,3 +319,31 @@ def test_a_strict_build_reports_both_editions_link_warnings_then_refuses(tmp_pat
             if "](04-likelihood.md)" in text)
         assert f"docs/{lang}/03-losses.md:{line}: Doc file" in err
     assert "2 warning(s) (zh 1, en 1); warnings are errors in strict builds" in err
+
+
+FIGURE_CHAPTER = CHAPTER.split("```python")[0] + "```python\nshow()\n```\n"
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+
+def test_each_edition_writes_its_own_description_into_the_figure(tmp_path):
+    from nnlit.book import ALT_MIME, MIN_TEXT_KEY
+
+    chapter = chapters.Chapter.read(write(tmp_path, FIGURE_CHAPTER))
+    figure = {"output_type": "display_data", "metadata": {"image/png": {MIN_TEXT_KEY: 12.5}},
+              "data": {"image/png": PNG, "text/plain": "A [dot].", ALT_MIME: {"en": "A [dot].", "zh": "一个点。"}}}
+    pages = {lang: chapters.render(chapter, [[figure]], "ch", "Download", lang) for lang in ("en", "zh")}
+    assert r"![A \[dot\].](ch.figures/" in pages["en"].markdown
+    assert "![一个点。](ch.figures/" in pages["zh"].markdown
+    assert "width=1 height=1 data-text-px=12.5 }" in pages["zh"].markdown
+    code = [c for c in pages["zh"].notebook.cells if c.cell_type == "code"]
+    assert code[-1].outputs[0]["data"]["text/plain"] == "一个点。"      # the notebook reads in its edition's language
+    assert ALT_MIME not in code[-1].outputs[0]["data"]
+
+
+def test_a_figure_without_a_description_fails_the_build(tmp_path):
+    chapter = chapters.Chapter.read(write(tmp_path, FIGURE_CHAPTER))
+    bare = {"output_type": "display_data", "metadata": {},
+            "data": {"image/png": PNG, "text/plain": "<Figure size 640x360 with 1 Axes>"}}
+    with pytest.raises(ValueError, match=r"ch: a figure \('<Figure size 640x360 with 1 Axes>'\) has no description "
+                                         r"in 'zh'; show it with nnlit.book.figure"):
+        chapters.render(chapter, [[bare]], "ch", "Download", "zh")

@@ -81,3 +81,37 @@ def test_plot_uses_no_pyplot_and_never_shows():
             "p.activation_curves(); p.cost_curve([1, 0.5]); print('matplotlib.pyplot' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False" and out.stderr == ""
+
+
+def test_scatter_names_each_class_in_a_legend():
+    X, Y = datasets.spirals(n_classes=3, m=30)
+    fig = plot.scatter(X, Y)
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["$y = 0$", "$y = 1$", "$y = 2$"]
+    assert_language_neutral(fig)
+    assert plot.scatter(X, Y, legend=False).axes[0].get_legend() is None
+
+
+def test_an_activation_has_one_colour_in_every_figure():
+    alone = plot.activation_curves(["sigmoid"]).axes[0].get_lines()[0].get_color()
+    second = plot.activation_curves(["tanh", "sigmoid"]).axes[0].get_lines()[1].get_color()
+    assert alone == second == plot.color_of("sigmoid")
+    names = ["sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "softplus", "silu", "gelu", "step", "identity"]
+    assert len({plot.color_of(n) for n in names}) == len(names)    # no two elementwise functions share one
+    assert plot.color_of(leaky_relu(alpha=0.2)) == plot.color_of("leaky_relu")
+    assert plot.cost_curve({"relu": [1.0, 0.5]}).axes[0].get_lines()[0].get_color() == plot.color_of("relu")
+    with pytest.raises(ValueError, match="no colour for 'swish'"):
+        plot.color_of("swish")
+
+
+def test_new_axes_makes_a_grid():
+    fig, axes = plot.new_axes(ncols=2, nrows=2)
+    assert axes.shape == (2, 2) and len(fig.axes) == 4
+
+
+def test_a_cjk_font_is_a_fallback_when_installed():
+    from matplotlib import rcParams
+
+    family = plot.cjk_font()
+    if family is None:
+        pytest.skip("no CJK font on this machine (Debian: fonts-noto-cjk)")
+    assert family in plot.CJK_FONTS and rcParams["font.family"][-1] == family
