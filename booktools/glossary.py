@@ -1,4 +1,10 @@
-"""The bilingual glossary: one YAML file, rendered as a table in each edition."""
+"""The bilingual glossary: one YAML file, rendered as a table in each edition.
+
+Each entry has an `id`, the English term `en` and the book's Chinese rendering `zh`,
+and optionally `also` (other renderings readers meet elsewhere), `avoid` (renderings
+the book never uses) and `note` (how the book uses the term, in Chinese). The table
+shows all of them, so a reader who knows a term as 逻辑回归 finds logistic 回归.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +14,33 @@ import yaml
 
 GLOSSARY = Path(__file__).resolve().parent.parent / "docs" / "glossary.yml"
 MARKER = "<!-- nnlit:glossary -->"
-HEADERS = {"zh": ("中文", "English"), "en": ("English", "中文")}
+HEADERS = {
+    "zh": ("中文", "English", "其他常见译法", "本书不用的写法"),
+    "en": ("English", "中文", "Other Chinese renderings", "Not used in the book"),
+}
 
 
 def load(path: Path = GLOSSARY) -> list[dict]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def _listing(words: list[str], note: str = "") -> str:
+    """Chinese words joined by the enumeration comma 、, then the note, if any."""
+    text = "、".join(words)
+    if note:
+        text = f"{text}。{note}" if text else note
+    return text
+
+
 def table(language: str, entries: list[dict]) -> str:
     """A Markdown table, this edition's term first; each row is anchored at its id."""
     other = "en" if language == "zh" else "zh"
-    first, second = HEADERS[language]
-    rows = [f"| {first} | {second} |", "|---|---|"]
+    header = HEADERS[language]
+    rows = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
     for entry in sorted(entries, key=lambda e: e["en"].lower()):
-        rows.append(f"| **{entry[language]}**{{ #{entry['id']} }} | {entry[other]} |")
+        also = _listing(entry.get("also", []))
+        avoid = _listing(entry.get("avoid", []), entry.get("note", ""))
+        rows.append(f"| **{entry[language]}**{{ #{entry['id']} }} | {entry[other]} | {also} | {avoid} |")
     return "\n".join(rows)
 
 
