@@ -42,3 +42,12 @@ def table(rows: Iterable[Sequence], headers: Sequence[str], floatfmt: str = ".4g
              "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
     return Markdown("\n".join(lines))
+
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def sci(x: float, digits: int = 1) -> str:
+    r"""x as $m \times 10^{n}$ for prose, in plain text: sci(4.5e-5) is '4.5 × 10⁻⁵', never '4.5e-05'."""
+    mantissa, exponent = f"{x:.{digits}e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPT)}"
