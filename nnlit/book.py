@@ -23,9 +23,20 @@ class Markdown:
         return self.text
 
 
-def show_source(obj) -> Markdown:
-    """The source of a function or class of nnlit, as it is on disk right now."""
+def show_source(obj, until: str | None = None) -> Markdown:
+    """The source of a function or class of nnlit, as it is on disk right now.
+
+    With ``until``, only the lines before the first line that contains it, then a
+    line ``...``: the part a chapter has taught, without what comes later.
+    """
     source = inspect.getsource(obj).rstrip()
+    if until is not None:
+        lines = source.splitlines()
+        stop = next((i for i, line in enumerate(lines) if until in line), None)
+        if stop is None:
+            raise ValueError(f"{until!r} is not in the source of {obj.__qualname__}")
+        indent = lines[stop][: len(lines[stop]) - len(lines[stop].lstrip())]
+        source = "\n".join(lines[:stop] + [indent + "..."])
     module = inspect.getmodule(obj).__name__
     ticks = "```" + "`" * source.count("```")
     return Markdown(f'{ticks}python title="{module}"\n{source}\n{ticks}')
