@@ -227,3 +227,12 @@ def test_the_glossary_check_catches_variants():
     also, avoid = logistic["also"][0], cell["avoid"][0]
     assert glossary_findings(f"{logistic['zh']}（常译作{also}）") == []
     assert glossary_findings(f"我们用{also}来分类") and glossary_findings(f"运行{avoid}")
+
+
+def test_the_glossary_page_shows_every_rendering_in_pinyin_order():
+    rows = glossary.table("zh", ENTRIES).splitlines()[2:]
+    order = [re.search(r"\{ #([\w-]+) \}", row).group(1) for row in rows]
+    assert order.index("maximum-likelihood") < order.index("activation-function") < order.index("cross-entropy")
+    logistic = next(row for row in rows if "{ #logistic-regression }" in row)
+    cell = next(row for row in rows if "{ #code-cell }" in row)
+    assert "逻辑回归" in logistic and "代码单元" in cell and "下面的代码" in cell
