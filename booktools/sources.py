@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from nnlit.book import taught_part
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_MIME = "application/x.nnlit-source+json"  # nnlit.book.Source.MIME
 
@@ -63,4 +65,8 @@ def _refreshed(out: dict, root: Path) -> dict:
     source = source_of(where["module"], where["qualname"], root)
     if source is None:
         return out  # renamed or gone: then the code changed too, and the chapter ran again
+    try:
+        source = taught_part(source, where.get("until"), where["qualname"])
+    except ValueError:
+        return out  # the marker line is gone: the code changed, and the chapter ran again
     return {**out, "data": {**out["data"], "text/markdown": listing(where["module"], source)}}

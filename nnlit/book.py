@@ -24,31 +24,46 @@ class Markdown:
 
 
 class Source(Markdown):
-    """A source listing that remembers what it lists (module and qualified name), so
-    the book's build can show the current text when only comments or docstrings
-    changed, without running the chapter again."""
+    """A source listing that remembers what it lists (module, qualified name and
+    ``until``), so the book's build can show the current text when only comments or
+    docstrings changed, without running the chapter again."""
 
     MIME = "application/x.nnlit-source+json"
 
-    def __init__(self, text: str, module: str, qualname: str) -> None:
+    def __init__(self, text: str, module: str, qualname: str, until: str | None = None) -> None:
         super().__init__(text)
-        self.module, self.qualname = module, qualname
+        self.module, self.qualname, self.until = module, qualname, until
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        return {"text/markdown": self.text, self.MIME: {"module": self.module, "qualname": self.qualname}}
+        where = {"module": self.module, "qualname": self.qualname, "until": self.until}
+        return {"text/markdown": self.text, self.MIME: where}
 
 
-def source_markdown(obj) -> str:
-    """The source of `obj` as a fenced Markdown block titled with its module."""
-    source = inspect.getsource(obj).rstrip()
+def taught_part(source: str, until: str | None, name: str) -> str:
+    """With ``until``, only the lines before the first line that contains it, then a
+    line ``...``: the part a chapter has taught, without what comes later."""
+    if until is None:
+        return source
+    lines = source.splitlines()
+    stop = next((i for i, line in enumerate(lines) if until in line), None)
+    if stop is None:
+        raise ValueError(f"{until!r} is not in the source of {name}")
+    indent = lines[stop][: len(lines[stop]) - len(lines[stop].lstrip())]
+    return "\n".join(lines[:stop] + [indent + "..."])
+
+
+def source_markdown(obj, until: str | None = None) -> str:
+    """The source of `obj` (up to ``until``) as a fenced Markdown block titled with its module."""
+    source = taught_part(inspect.getsource(obj).rstrip(), until, obj.__qualname__)
     module = inspect.getmodule(obj).__name__
     ticks = "```" + "`" * source.count("```")
     return f'{ticks}python title="{module}"\n{source}\n{ticks}'
 
 
-def show_source(obj) -> Markdown:
-    """The source of a function or class of nnlit, as it is on disk right now."""
-    return Source(source_markdown(obj), inspect.getmodule(obj).__name__, obj.__qualname__)
+def show_source(obj, until: str | None = None) -> Markdown:
+    """The source of a function or class of nnlit, as it is on disk right now
+    (with ``until``, only the lines before the first one containing it)."""
+    return Source(source_markdown(obj, until), inspect.getmodule(obj).__name__, obj.__qualname__, until)
 
 
 def table(rows: Iterable[Sequence], headers: Sequence[str], floatfmt: str = ".4g") -> Markdown:
@@ -141,3 +156,12 @@ def _check_cjk_font(fig) -> None:
 
         raise RuntimeError(f"the figure has Chinese text ({chinese[0]!r}) but matplotlib finds none of the "
                            f"CJK fonts {list(CJK_FONTS)}; on Debian: apt-get install fonts-noto-cjk")
+
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def sci(x: float, digits: int = 1) -> str:
+    r"""x as $m \times 10^{n}$ for prose, in plain text: sci(4.5e-5) is '4.5 × 10⁻⁵', never '4.5e-05'."""
+    mantissa, exponent = f"{x:.{digits}e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPT)}"

@@ -61,3 +61,16 @@ def test_chinese_text_needs_a_cjk_font(monkeypatch):
     with pytest.raises(RuntimeError, match="fonts-noto-cjk"):
         book.figure(_figure_with("代价"), en="a", zh="b")._repr_mimebundle_()
     book.figure(_figure_with("$J$"), en="a", zh="b")._repr_mimebundle_()  # no Chinese: no font needed
+
+
+def test_sci_writes_powers_of_ten_not_e_notation():
+    assert book.sci(4.5e-5) == "4.5 × 10⁻⁵"
+    assert book.sci(-1.234e12, digits=2) == "-1.23 × 10¹²"
+    assert book.sci(0.0) == "0.0 × 10⁰"
+
+
+def test_show_source_until_stops_before_the_marked_line():
+    md = book.show_source(book.table, until="lines = [")._repr_markdown_()
+    assert "def cell(value)" in md and "lines = [" not in md and "    ...\n```" in md
+    with pytest.raises(ValueError, match="not in the source"):
+        book.show_source(book.table, until="no such line")

@@ -1,0 +1,238 @@
+"""The mechanical rules of the Chinese edition, checked on every page of docs/zh.
+
+Each check reads the prose only: code blocks, math, inline code, `{{ }}` values,
+links' targets and snippet includes are masked out (replaced by spaces, so line
+numbers stay right). A failure names the file, the line and the offending text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from booktools import glossary
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+ZH, EN = DOCS / "zh", DOCS / "en"
+PAGES = sorted(p.name for p in ZH.glob("*.md"))
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+HAS_CJK = re.compile(f"[{CJK}]")
+MASKED = [  # what is not prose, in the order it is masked
+    re.compile(r"\A---\n.*?\n---\n", re.S),                      # front matter
+    re.compile(r"^[ \t]*(`{3,}|~{3,}).*?^[ \t]*\1[ \t]*$", re.S | re.M),  # fenced code
+    re.compile(r"<!--.*?-->", re.S),                              # HTML comments
+    re.compile(r"\{\{.*?\}\}", re.S),                             # computed values
+    re.compile(r"\$\$.*?\$\$", re.S),                             # display math
+    re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]", re.S),                 # math in brackets
+    re.compile(r"(?<![\\$])\$(?!\s)[^$\n]+?(?<![\s\\])\$"),       # inline math
+    re.compile(r"`[^`\n]+`"),                                     # inline code
+    re.compile(r"^\s*--8<--.*$", re.M),                           # snippet includes
+    re.compile(r"\]\([^)\s]*\)"),                                 # link targets
+    re.compile(r"\{[:#.][^}\n]*\}|\{ #[^}\n]*\}"),                 # attribute lists
+    re.compile(r"<[^>\n]+>"),                                     # HTML tags
+]
+
+
+def _blank(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def prose(text: str) -> str:
+    """The page with everything that is not prose replaced by spaces (newlines kept)."""
+    for pattern in MASKED:
+        text = pattern.sub(_blank, text)
+    return text
+
+
+def prose_lines(path: Path):
+    """(line number, prose of that line) for each line of a page that has prose left."""
+    for number, line in enumerate(prose(path.read_text(encoding="utf-8")).splitlines(), 1):
+        if line.strip():
+            yield number, line
+
+
+def report(findings: list[str], rule: str) -> str:
+    return f"{rule} ({len(findings)}):\n  " + "\n  ".join(findings)
+
+
+# --- italics --------------------------------------------------------------------------------
+
+ITALIC = re.compile(r"(?<![*A-Za-z0-9_])\*(?![*\s])([^*\n]+?)(?<![*\s])\*(?![*A-Za-z0-9_])")
+
+
+def italic_cjk(line: str) -> list[str]:
+    """Italic spans (*…*, not **…**) that contain Chinese characters."""
+    line = line.replace("**", "\0\0")
+    return [m.group(0) for m in ITALIC.finditer(line) if HAS_CJK.search(m.group(1))]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_italics_on_chinese_text(page):
+    """Chinese fonts have no italic; browsers fake a slant. Use bold, or nothing."""
+    found = [f"docs/zh/{page}:{n}: {span}" for n, line in prose_lines(ZH / page)
+             for span in italic_cjk(line)]
+    assert not found, report(found, "italics on Chinese text (use **bold** or nothing)")
+
+
+# --- the glossary's renderings ----------------------------------------------------------------
+
+ENTRIES = glossary.load()
+BRACKETED = re.compile(r"（[^（）\n]*）")
+
+
+def glossary_findings(line: str) -> list[str]:
+    """Renderings the book never uses, and other renderings outside a bracketed aside."""
+    found = []
+    outside = BRACKETED.sub(lambda m: "\u3000" * len(m.group(0)), line)
+    for entry in ENTRIES:
+        for variant in entry.get("avoid", []):
+            if variant in line:
+                found.append(f"'{variant}': the book says '{entry['zh']}' ({entry['en']})")
+        for variant in entry.get("also", []):
+            if variant in outside:
+                found.append(f"'{variant}' in running text: the book says '{entry['zh']}' ({entry['en']}); "
+                             f"give '{variant}' only in brackets at first use, e.g. （常译作{variant}）")
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_only_the_glossary_renderings(page):
+    found = [f"docs/zh/{page}:{n}: {problem}" for n, line in prose_lines(ZH / page)
+             for problem in glossary_findings(line)]
+    assert not found, report(found, "renderings outside the glossary (docs/glossary.yml)")
+
+
+def spelling_pattern(term: str) -> re.Pattern:
+    """A term with its spaces optional and its Latin letters in any case: 'he 初始化', 'He初始化'."""
+    parts = [re.escape(part) for part in term.split()]
+    start = r"(?<![A-Za-z])" if term[0].isascii() and term[0].isalpha() else ""
+    return re.compile(start + r"\s*".join(parts), re.IGNORECASE)
+
+
+def spelled_terms() -> list[str]:
+    """The glossary's Chinese terms (and bracketed parts) that mix Latin letters and Chinese."""
+    pieces = set()
+    for entry in ENTRIES:
+        for piece in re.split(r"[（）]", entry["zh"]):
+            piece = piece.strip()
+            if re.search("[A-Za-z]", piece) and HAS_CJK.search(piece):
+                pieces.add(piece)
+    return sorted(pieces)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_one_spelling_per_term(page):
+    """'He 初始化', never 'He初始化' or 'he 初始化': the glossary's spelling, with its spaces."""
+    patterns = [(term, spelling_pattern(term)) for term in spelled_terms()]
+    found = [f"docs/zh/{page}:{n}: '{m.group(0)}', the glossary spells it '{term}'"
+             for n, line in prose_lines(ZH / page) for term, pattern in patterns
+             for m in pattern.finditer(line) if m.group(0) != term]
+    assert not found, report(found, "terms spelled differently from the glossary")
+
+
+# --- typography -----------------------------------------------------------------------------
+
+HALF_WIDTH_INSIDE = re.compile(r"（[^（）\n]*?[,;:!?][^（）\n]*?）")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_full_width_brackets_hold_full_width_punctuation(page):
+    """「（输入数，单元数）」, not 「（输入数, 单元数）」."""
+    found = [f"docs/zh/{page}:{n}: {m.group(0)}" for n, line in prose_lines(ZH / page)
+             for m in HALF_WIDTH_INSIDE.finditer(line)]
+    assert not found, report(found, "half-width punctuation inside full-width brackets")
+
+
+GROUPED = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])")
+COMPUTED = re.compile(r"\{\{(.*?)\}\}", re.S)
+SPEC = re.compile(r":([^:{}\[\]\"'()]*)\}")
+
+
+def format_specs(text: str):
+    """(line number, the {{ }} value, its format spec) for each f-string field of a computed value."""
+    for value in COMPUTED.finditer(text):
+        for spec in SPEC.finditer(value.group(1)):
+            yield text.count("\n", 0, value.start()) + 1, value.group(0), spec.group(1)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_one_thousands_separator_style(page):
+    """Chinese prose writes 1000 and 20000, never 1,000 (the style of d2l-zh); 万 for large numbers."""
+    text = (ZH / page).read_text(encoding="utf-8")
+    found = [f"docs/zh/{page}:{n}: {m.group(0)}" for n, line in prose_lines(ZH / page)
+             for m in GROUPED.finditer(line)]
+    found += [f"docs/zh/{page}:{n}: {value} (a ',' format groups digits)"
+              for n, value, spec in format_specs(text) if "," in spec]
+    assert not found, report(found, "digits grouped with commas in Chinese prose")
+
+
+E_NOTATION = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][-+]?\d+(?![\w])")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_e_notation_in_prose(page):
+    """4.5 × 10⁻⁵ (nnlit.book.sci), not 4.5e-05: neither written nor computed into the prose."""
+    text = (ZH / page).read_text(encoding="utf-8")
+    found = [f"docs/zh/{page}:{n}: {m.group(0)}" for n, line in prose_lines(ZH / page)
+             for m in E_NOTATION.finditer(line)]
+    found += [f"docs/zh/{page}:{n}: {value} (an 'e' format; use nnlit.book.sci)"
+              for n, value, spec in format_specs(text) if spec.endswith(("e", "E"))]
+    assert not found, report(found, "e-notation in Chinese prose")
+
+
+# --- the same facts in both editions -----------------------------------------------------------
+
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
+
+
+def numbers(path: Path) -> dict[str, int]:
+    """Each number written in a page's prose (commas dropped), with the first line it is on."""
+    found: dict[str, int] = {}
+    for n, line in prose_lines(path):
+        for m in NUMBER.finditer(line):
+            found.setdefault(re.sub(r",(?=\d{3})", "", m.group(0)).rstrip(".,"), n)
+    return found
+
+
+@pytest.mark.parametrize("page", sorted(set(PAGES) & {p.name for p in EN.glob("*.md")}))
+def test_both_editions_state_the_same_numbers(page):
+    """A number written in one edition's prose is written in the other's too ({{ }} values aside)."""
+    zh, en = numbers(ZH / page), numbers(EN / page)
+    found = [f"docs/zh/{page}:{line}: {num} (not in docs/en/{page})" for num, line in zh.items() if num not in en]
+    found += [f"docs/en/{page}:{line}: {num} (not in docs/zh/{page})" for num, line in en.items() if num not in zh]
+    assert not found, report(found, "numbers in one edition's prose only")
+
+
+# --- the checks can fail -----------------------------------------------------------------------
+
+def test_the_checks_catch_what_they_are_for():
+    assert italic_cjk("这是*斜体*，这是**粗体**") == ["*斜体*"]
+    assert italic_cjk("an *English* word, **粗体**, 2 * 3 * 4") == []
+    assert "中" not in prose("见 $a_{中}$。") and "代码" not in prose("`代码`") and "x" not in prose("{{ x }}")
+    assert HALF_WIDTH_INSIDE.search("（输入数, 单元数）") and not HALF_WIDTH_INSIDE.search("（输入数，单元数）")
+    assert GROUPED.search("共 1,000 个") and not GROUPED.search("共 1000 个，0.5")
+    specs = [spec for _, _, spec in format_specs('{{ f"{n:,}" }} {{ f"{x[:, 3].max():.0%}" }} {{ f"{y:.1e}" }}')]
+    assert specs == [",", ".0%", ".1e"]
+    assert E_NOTATION.search("误差 4.5e-05") and not E_NOTATION.search("z = 4.5 和 e5")
+    assert spelling_pattern("He 初始化").search("用 He初始化") and spelling_pattern("He 初始化").search("he 初始化")
+    assert not spelling_pattern("He 初始化").search("the 初始化")
+
+
+def test_the_glossary_check_catches_variants():
+    logistic = next(e for e in ENTRIES if e["id"] == "logistic-regression")
+    cell = next(e for e in ENTRIES if e["id"] == "code-cell")
+    also, avoid = logistic["also"][0], cell["avoid"][0]
+    assert glossary_findings(f"{logistic['zh']}（常译作{also}）") == []
+    assert glossary_findings(f"我们用{also}来分类") and glossary_findings(f"运行{avoid}")
+
+
+def test_the_glossary_page_shows_every_rendering_in_pinyin_order():
+    rows = glossary.table("zh", ENTRIES).splitlines()[2:]
+    order = [re.search(r"\{ #([\w-]+) \}", row).group(1) for row in rows]
+    assert order.index("maximum-likelihood") < order.index("activation-function") < order.index("cross-entropy")
+    logistic = next(row for row in rows if "{ #logistic-regression }" in row)
+    cell = next(row for row in rows if "{ #code-cell }" in row)
+    assert "逻辑回归" in logistic and "代码单元" in cell and "下面的代码" in cell
