@@ -3,7 +3,10 @@ r"""Small data sets generated in code (nothing is downloaded), in the book's sha
 Every function returns ``(X, Y)`` with ``X`` of shape $(n_x, m)$, one column
 per example, and float64 labels: ``Y`` of shape $(1, m)$ holding 0 or 1 for two
 classes, or one-hot columns, shape $(K, m)$, for $K > 2$ classes. Randomness
-comes only from ``numpy.random.default_rng(seed)``, so a seed fixes the data.
+comes only from a local generator made from ``seed``, so a seed fixes the data and
+no function touches numpy's global state: ``numpy.random.default_rng(seed)``, except
+for ``planar_flower``, which uses the legacy ``numpy.random.RandomState(seed)`` to
+reproduce the course notes' points exactly.
 """
 
 from __future__ import annotations
@@ -37,16 +40,21 @@ def planar_flower(m: int = 400, seed: int = 1, petals: int = 4, noise: float = 0
     $r = 4 \sin(4t) + 0.2\,\epsilon'$ ($\epsilon, \epsilon' \sim \mathcal N(0, 1)$), at
     $x = (r \sin t,\ r \cos t)$. Returns ``X`` (2, m) and ``Y`` (1, m); class 0
     fills the first $N$ columns and class 1 the rest.
+
+    The noise comes from a local legacy generator, ``numpy.random.RandomState(seed)``,
+    drawn in the course's order ($\epsilon$ then $\epsilon'$ for class 0, then for
+    class 1). Its stream is the one the course set with ``np.random.seed(1)``, so the
+    defaults give the course's 400 points exactly, without touching numpy's global state.
     """
     if m % 2:
         raise ValueError(f"m must be even (two classes of m/2 points), got {m}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.RandomState(seed)             # the course's legacy stream, kept local
     n = m // 2
     X, Y = np.zeros((2, m)), np.zeros((1, m))
     for j in range(2):
         cols = slice(j * n, (j + 1) * n)
-        t = np.linspace(j * 3.12, (j + 1) * 3.12, n) + noise * rng.standard_normal(n)
-        r = 4.0 * np.sin(petals * t) + noise * rng.standard_normal(n)
+        t = np.linspace(j * 3.12, (j + 1) * 3.12, n) + rng.randn(n) * noise
+        r = 4.0 * np.sin(petals * t) + rng.randn(n) * noise
         X[:, cols] = np.vstack([r * np.sin(t), r * np.cos(t)])
         Y[0, cols] = j
     return X, Y

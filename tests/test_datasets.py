@@ -96,3 +96,33 @@ def test_moons_and_circles_geometry():
 
 def test_one_hot():
     np.testing.assert_array_equal(datasets.one_hot([2, 0], 3), [[0, 1], [0, 0], [1, 0]])
+
+
+def _course_flower():
+    """The course notes' load_planar_dataset, line for line: global seed 1, rows as examples."""
+    np.random.seed(1)
+    m, N, a = 400, 200, 4
+    X, Y = np.zeros((m, 2)), np.zeros((m, 1), dtype="uint8")
+    for j in range(2):
+        ix = range(N * j, N * (j + 1))
+        t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + np.random.randn(N) * 0.2
+        r = a * np.sin(4 * t) + np.random.randn(N) * 0.2
+        X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
+        Y[ix] = j
+    return X.T, Y.T
+
+
+def test_planar_flower_is_the_course_data_without_touching_global_state():
+    saved = np.random.get_state()
+    try:
+        X_course, Y_course = _course_flower()
+    finally:
+        np.random.set_state(saved)
+    before = np.random.get_state()[1].copy()
+    X, Y = datasets.planar_flower()
+    np.testing.assert_array_equal(np.random.get_state()[1], before)
+    # the same operations on the same stream: equal to the last bit
+    np.testing.assert_array_equal(X, X_course)
+    np.testing.assert_array_equal(Y, Y_course.astype(np.float64))
+    # a different seed is a different stream, not the course's points
+    assert not np.array_equal(datasets.planar_flower(seed=2)[0], X_course)
