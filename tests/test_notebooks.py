@@ -19,6 +19,7 @@ import os
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -121,10 +122,14 @@ def _reader_environment(where: Path) -> tuple[Path, Path]:
 
 def _run(nb, workdir: Path, env: dict[str, str]) -> None:
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
-    client = NotebookClient(nb, kernel_name="reader", timeout=CELL_TIMEOUT, allow_errors=False,
-                            resources={"metadata": {"path": str(workdir)}})
-    asyncio.run(client.async_execute(env=env))
+    with tempfile.TemporaryDirectory(prefix="nnlit-k-") as sockets:  # short: a socket path has a length limit
+        # IPC sockets, as the build's executor uses: no TCP port, no transport warning
+        ipc = Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(sockets, "kernel")}})
+        client = NotebookClient(nb, kernel_name="reader", timeout=CELL_TIMEOUT, allow_errors=False,
+                                resources={"metadata": {"path": str(workdir)}}, config=ipc)
+        asyncio.run(client.async_execute(env=env))
 
 
 def _failure(stem: str, nb, error: Exception) -> str:
