@@ -3,7 +3,10 @@
 - on_config: the repository URL comes from $NNLIT_REPO_URL, else from `git remote`.
 - on_files: execute every chapter whose code or environment changed (cached),
   and register each chapter's figures, its notebook and the site's own assets
-  (KaTeX, CSS, JS) as files, so MkDocs copies and link-checks them.
+  (KaTeX, CSS, JS) as files, so MkDocs copies and link-checks them. A failing
+  cell raises errors.BuildFailed, placed at its line in the .md file of this
+  edition (and of the other one, when it runs the same code). Source listings
+  are refreshed from the package's files (booktools/sources.py).
 - on_page_markdown: replace a chapter's source by the rendered page.
 - on_page_context: point the language switch at the same page in the other language.
 """
