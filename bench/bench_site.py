@@ -1,6 +1,6 @@
 """Measure the loops contributors live in, and print them as a table.
 
-    .venv/bin/python bench/bench_site.py [--skip-tests]
+    .venv/bin/python bench/bench_site.py [--skip-tests] [--skip-serve] [--serve-only]
 
 Runs in a scratch copy of the committed tree with its own, empty execution cache,
 so the figures are a true cold start and the working tree is never touched:
@@ -81,32 +81,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-tests", action="store_true")
     parser.add_argument("--skip-serve", action="store_true")
+    parser.add_argument("--serve-only", action="store_true",
+                        help="only the serve figures, starting from a copy of this tree's execution cache")
     args = parser.parse_args()
     rows: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="nnlit-bench-") as tmp:
         work = scratch_copy(Path(tmp) / "repo")
         env = dict(os.environ, NNLIT_CACHE_DIR=str(Path(tmp) / "cache"))
-        # the gates' derivation check is the "derive --check" row below
-        build = [sys.executable, "-m", "booktools", "build", "--gates", "pages", "--site-dir", str(Path(tmp) / "site")]
-        rows.append(("cold build", timed(build, work, env)))
-        site_mb = sum(f.stat().st_size for f in (Path(tmp) / "site").rglob("*") if f.is_file()) / 1e6
-        rows.append(("no-change rebuild", timed(build, work, env)))
-        chapter = first_chapter(work)
-        edit_prose(chapter)
-        rows.append((f"prose edit ({chapter.name})", timed(build, work, env)))
-        edit_code(work, chapter.name)
-        rows.append((f"code edit ({chapter.name})", timed(build, work, env)))
-        if (work / "nnlit" / "derive.py").exists():
-            rows.append(("derive", timed([sys.executable, "-m", "nnlit", "derive"], work, env)))
-            rows.append(("derive --check", timed([sys.executable, "-m", "nnlit", "derive", "--check"], work, env)))
+        if args.serve_only:
+            warm = ROOT / ".cache" / "executed"
+            if warm.is_dir():
+                shutil.copytree(warm, Path(tmp) / "cache")
+            chapter, site_mb = first_chapter(work), 0.0
+        else:  # the gates' derivation check is the "derive --check" row below
+            build = [sys.executable, "-m", "booktools", "build", "--gates", "pages", "--site-dir", str(Path(tmp) / "site")]
+            rows.append(("cold build", timed(build, work, env)))
+            site_mb = sum(f.stat().st_size for f in (Path(tmp) / "site").rglob("*") if f.is_file()) / 1e6
+            rows.append(("no-change rebuild", timed(build, work, env)))
+            chapter = first_chapter(work)
+            edit_prose(chapter)
+            rows.append((f"prose edit ({chapter.name})", timed(build, work, env)))
+            edit_code(work, chapter.name)
+            rows.append((f"code edit ({chapter.name})", timed(build, work, env)))
+            if (work / "nnlit" / "derive.py").exists():
+                rows.append(("derive", timed([sys.executable, "-m", "nnlit", "derive"], work, env)))
+                rows.append(("derive --check", timed([sys.executable, "-m", "nnlit", "derive", "--check"], work, env)))
         if not args.skip_serve:
             from bench_serve import measure_serve
 
             rows += measure_serve(work, env, chapter.name, edit_prose, edit_code)
-        if not args.skip_tests:
+        if not args.skip_tests and not args.serve_only:
             rows.append(("test command", timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
                                                work, env)))
-    print(f"\nbuilt site: {site_mb:.1f} MB (both editions)")
+    if site_mb:
+        print(f"\nbuilt site: {site_mb:.1f} MB (both editions)")
     print(f"{'measure':<44} {'seconds':>8}  target")
     for name, seconds in rows:
         target = TARGETS.get(name)

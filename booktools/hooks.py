@@ -3,8 +3,11 @@
 - on_config: the repository URL comes from $NNLIT_REPO_URL, else from `git remote`.
 - on_files: execute every chapter whose code or environment changed (cached),
   and register each chapter's figures, its notebook and the site's own assets
-  (KaTeX, CSS, JS) as files, so MkDocs copies and link-checks them.
-  The notebook is the reader's copy (booktools/notebook.py): it installs nnlit itself.
+  (KaTeX, CSS, JS) as files, so MkDocs copies and link-checks them. A failing
+  cell raises errors.BuildFailed, placed at its line in the .md file of this
+  edition (and of the other one, when it runs the same code). Source listings
+  are refreshed from the package's files (booktools/sources.py). The notebook
+  is the reader's copy (booktools/notebook.py): it installs nnlit itself.
 - on_page_markdown: replace a chapter's source by the rendered page; caption each included
   derivation with the command that regenerates it (booktools/derivation_source.py).
 - on_page_context: point the language switch at the same page in the other language.
