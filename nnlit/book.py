@@ -161,6 +161,15 @@ def _check_cjk_font(fig) -> None:
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def prose_number(x: float, spec: str) -> str:
+    r"""``x`` formatted by ``spec`` for a sentence; e-notation becomes $d.d \times 10^{k}$ (in math)."""
+    text = format(x, spec)
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    return rf"${mantissa} \times 10^{{{int(exponent)}}}$"
+
+
 def sci(x: float, digits: int = 1) -> str:
     r"""x as $m \times 10^{n}$ for prose, in plain text: sci(4.5e-5) is '4.5 × 10⁻⁵', never '4.5e-05'."""
     mantissa, exponent = f"{x:.{digits}e}".split("e")

@@ -74,3 +74,8 @@ def test_show_source_until_stops_before_the_marked_line():
     assert "def cell(value)" in md and "lines = [" not in md and "    ...\n```" in md
     with pytest.raises(ValueError, match="not in the source"):
         book.show_source(book.table, until="no such line")
+
+
+def test_prose_number_writes_powers_of_ten_as_math_and_leaves_plain_numbers_alone():
+    assert book.prose_number(4.5e-5, ".1e") == r"$4.5 \times 10^{-5}$"
+    assert book.prose_number(0.25, ".2f") == "0.25"
