@@ -199,6 +199,7 @@ def visits(built_site, site, browser, guard):
         page.goto(site.url + path, wait_until="load" if edition in editions_seen else "networkidle")
         editions_seen.add(edition)
         page.evaluate("document.fonts.ready.then(() => null)")
+        wait_for_typesetting(page)
         report = SimpleNamespace(**page.evaluate(MATH_REPORT), problems=log.problems())
         if path in shots:
             name, full_page = shots[path]
@@ -209,11 +210,25 @@ def visits(built_site, site, browser, guard):
     return reports
 
 
+TYPESET = ("[...document.querySelectorAll('.arithmatex')]"
+           ".every(el => el.querySelector('.katex') || el.classList.contains('math-error'))")
+
+
+def wait_for_typesetting(page, seconds: float = 10) -> None:
+    """Math is typeset by a script once the page is ready; on a busy machine that can come
+    after the load event. Wait a bounded time: what is still raw then is reported."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.wait_for_function(TYPESET, timeout=seconds * 1000)
+    except PlaywrightTimeoutError:
+        pass
+
+
 def settle_math(page) -> None:
     """Wait until every formula is typeset and math.js has placed the numbers, with every
     collapsed block (solutions, derivations) opened so that its equations are measured too."""
-    page.wait_for_function("[...document.querySelectorAll('.arithmatex')]"
-                           ".every(el => el.querySelector('.katex') || el.classList.contains('math-error'))")
+    page.wait_for_function(TYPESET)
     page.evaluate("document.fonts.ready.then(() => null)")
     page.evaluate("document.querySelectorAll('article details').forEach(d => d.open = true)")
     page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
@@ -246,7 +261,8 @@ def screenshot_light_and_dark(page, lang: str) -> None:
     for scheme in ("default", "slate"):
         page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
         name = "light" if scheme == "default" else "dark"
-        page.screenshot(path=ARTIFACTS / f"{lang}-chapter-phone-{name}.png", full_page=True)
+        # a whole chapter is some 30,000 px tall: give the busy machine time to paint it
+        page.screenshot(path=ARTIFACTS / f"{lang}-chapter-phone-{name}.png", full_page=True, timeout=180_000)
     page.evaluate("document.body.setAttribute('data-md-color-scheme', 'default')")
 
 
