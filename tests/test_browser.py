@@ -5,7 +5,8 @@ One browser serves the whole session; each test gets a fresh context (cheap) so 
 state such as the colour palette stored in localStorage never leaks between tests.
 Every context routes every request through a NetworkGuard: localhost only.
 Screenshots of the home and demo pages and of the first chapter of each language go
-to test-artifacts/ (look at them: real math glyphs, Chinese text, the figure).
+to test-artifacts/ (look at them: real math glyphs, Chinese text, the figure), and so
+does a chapter of each language at phone width, light and dark (issue 14).
 """
 
 from __future__ import annotations
@@ -53,6 +54,60 @@ MATH_REPORT = """() => {
     katexFontFamily: first ? getComputedStyle(first).fontFamily : null,
   };
 }"""
+
+
+LAYOUT_REPORT = """() => {
+  const article = document.querySelector("article.md-content__inner") || document.body;
+  const root = document.documentElement;
+  // An equation number drawn over its formula: the rectangles of .katex-tag and of
+  // one of the formula's parts (.katex-base) intersect.
+  const overlaps = [];
+  for (const display of article.querySelectorAll(".katex-display")) {
+    const tag = display.querySelector(".katex-tag");
+    if (!tag) continue;
+    const t = tag.getBoundingClientRect();
+    for (const base of display.querySelectorAll(".katex-html > .katex-base")) {
+      const b = base.getBoundingClientRect();
+      const w = Math.min(t.right, b.right) - Math.max(t.left, b.left);
+      const h = Math.min(t.bottom, b.bottom) - Math.max(t.top, b.top);
+      if (w > 0.5 && h > 0.5) {
+        const tex = display.querySelector("annotation");
+        overlaps.push(`${tag.textContent} covers ${Math.round(w)} px of ` +
+                      (tex ? tex.textContent.trim().slice(0, 70) : "its formula"));
+        break;
+      }
+    }
+  }
+  // What reaches past the right edge of the window outside any box of its own that scrolls.
+  const scrolls = el => ["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(el).overflowX);
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= root.clientWidth + 1) continue;
+    let up = el.parentElement, contained = false;
+    for (; up && up !== document.body; up = up.parentElement) if (scrolls(up)) { contained = true; break; }
+    if (!contained) wide.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ends at ${Math.round(r.right)} px`);
+  }
+  const figures = [...article.querySelectorAll("img")];
+  return {
+    tagged: article.querySelectorAll(".katex-display .katex-tag").length,
+    overlaps: overlaps,
+    overflow: root.scrollWidth - root.clientWidth,
+    wide: wide.slice(0, 5),
+    figures: figures.length,
+    noAlt: figures.filter(img => !(img.getAttribute("alt") || "").trim()).map(img => img.getAttribute("src")),
+    // Rendered size of a figure's smallest text: its size in the PNG times the scale it is shown at.
+    textPx: figures.filter(img => img.classList.contains("nb-figure")).map(img => ({
+      src: img.getAttribute("src"),
+      px: parseFloat(img.dataset.textPx) * img.clientWidth / parseFloat(img.getAttribute("width")),
+    })),
+  };
+}"""
+
+# Reader's screens: a desktop and a phone (the iPhone 12-15 layout width).
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+PHONE_CHAPTER = "01-neuron/"  # screenshotted whole at phone width, light and dark, in both editions
+MIN_TEXT_PX = 9  # the smallest figure text a reader can read at the rendered size
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -144,6 +199,7 @@ def visits(built_site, site, browser, guard):
         page.goto(site.url + path, wait_until="load" if edition in editions_seen else "networkidle")
         editions_seen.add(edition)
         page.evaluate("document.fonts.ready.then(() => null)")
+        wait_for_typesetting(page)
         report = SimpleNamespace(**page.evaluate(MATH_REPORT), problems=log.problems())
         if path in shots:
             name, full_page = shots[path]
@@ -152,6 +208,62 @@ def visits(built_site, site, browser, guard):
         reports[path] = report
     context.close()
     return reports
+
+
+TYPESET = ("[...document.querySelectorAll('.arithmatex')]"
+           ".every(el => el.querySelector('.katex') || el.classList.contains('math-error'))")
+
+
+def wait_for_typesetting(page, seconds: float = 10) -> None:
+    """Math is typeset by a script once the page is ready; on a busy machine that can come
+    after the load event. Wait a bounded time: what is still raw then is reported."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.wait_for_function(TYPESET, timeout=seconds * 1000)
+    except PlaywrightTimeoutError:
+        pass
+
+
+def settle_math(page) -> None:
+    """Wait until every formula is typeset and math.js has placed the numbers, with every
+    collapsed block (solutions, derivations) opened so that its equations are measured too."""
+    page.wait_for_function(TYPESET)
+    page.evaluate("document.fonts.ready.then(() => null)")
+    page.evaluate("document.querySelectorAll('article details').forEach(d => d.open = true)")
+    page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+@pytest.fixture(scope="session")
+def layouts(built_site, site, browser, guard):
+    """Every page at each of WIDTHS: its LAYOUT_REPORT. Screenshots the phone chapter."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    reports = {}
+    for width, viewport in WIDTHS.items():
+        context = browser.new_context(viewport=viewport, color_scheme="light", service_workers="block")
+        context.set_default_timeout(15_000)
+        context.route("**/*", guard)
+        page = context.new_page()
+        for path in page_paths(built_site):
+            page.goto(site.url + path, wait_until="load")
+            settle_math(page)
+            reports[width, path] = SimpleNamespace(**page.evaluate(LAYOUT_REPORT))
+            if width == "phone" and path.removeprefix("en/") == PHONE_CHAPTER:
+                screenshot_light_and_dark(page, "en" if path.startswith("en/") else "zh")
+        context.close()
+    return reports
+
+
+def screenshot_light_and_dark(page, lang: str) -> None:
+    """The whole chapter at phone width, in the light palette and the dark one."""
+    page.evaluate("[...document.querySelectorAll('img[loading=lazy]')].forEach(img => img.loading = 'eager')")
+    page.wait_for_function("[...document.images].every(img => img.complete)")
+    for scheme in ("default", "slate"):
+        page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+        name = "light" if scheme == "default" else "dark"
+        # a whole chapter is some 30,000 px tall: give the busy machine time to paint it
+        page.screenshot(path=ARTIFACTS / f"{lang}-chapter-phone-{name}.png", full_page=True, timeout=180_000)
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'default')")
 
 
 # --------------------------------------------------------------------------- the guard
@@ -245,6 +357,45 @@ def test_demo_figure_is_a_visible_image(page, site, lang):
         assert box and box["width"] > 100 and box["height"] > 50, box
         assert figure.is_visible()
     assert not page.log.problems(), page.log.problems()
+
+
+# --------------------------------------------------------------------------- every screen (issue 14)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_no_equation_number_covers_its_equation(layouts, width):
+    reports = {path: r for (w, path), r in layouts.items() if w == width}
+    assert sum(r.tagged for r in reports.values()) >= 50, "the numbered equations were not found"
+    problems = [f"/{path}: {o}" for path, r in reports.items() for o in r.overlaps]
+    assert not problems, f"{len(problems)} equation numbers cover their equations at {WIDTHS[width]['width']} px:\n" \
+        + "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_no_page_scrolls_sideways(layouts, width):
+    problems = [f"/{path}: {r.overflow} px too wide: {'; '.join(r.wide)}"
+                for (w, path), r in layouts.items() if w == width and (r.overflow > 0 or r.wide)]
+    assert not problems, f"pages wider than the {WIDTHS[width]['width']} px window:\n" + "\n".join(problems)
+
+
+def test_every_figure_has_a_text_alternative(layouts):
+    reports = {path: r for (w, path), r in layouts.items() if w == "desktop"}
+    assert sum(r.figures for r in reports.values()) >= 50, "the chapters' figures were not found"
+    problems = [f"/{path}: {src}" for path, r in reports.items() for src in r.noAlt]
+    assert not problems, f"{len(problems)} figures with no alt text:\n" + "\n".join(problems)
+
+
+def test_figure_text_is_readable_at_desktop_width(layouts):
+    problems = [f"/{path}: {f['src']}: {f['px']} px" for (w, path), r in layouts.items() if w == "desktop"
+                for f in r.textPx if not f["px"] >= MIN_TEXT_PX]
+    assert not problems, f"figures whose smallest text is under {MIN_TEXT_PX} px as shown:\n" + "\n".join(problems)
+
+
+def test_phone_screenshots_are_saved(layouts):
+    for lang in ("zh", "en"):
+        for name in ("light", "dark"):
+            png = ARTIFACTS / f"{lang}-chapter-phone-{name}.png"
+            assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 100_000, png
 
 
 # --------------------------------------------------------------------------- language switch
