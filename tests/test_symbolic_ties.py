@@ -189,16 +189,18 @@ KINK_VALUE = {"relu": 0.0, "leaky_relu": "alpha", "prelu": "alpha", "elu": "alph
 
 @pytest.mark.parametrize("name", sorted(KINK_VALUE))
 def test_the_numeric_convention_at_the_kink_is_the_printed_one(name):
-    """At z = 0 the derivative does not exist; numeric and textbook use the z <= 0 branch."""
+    """At z = 0 the derivative does not exist; numeric, textbook and the printed convention use the z <= 0 branch."""
     act = num_act.ACTIVATIONS[name]
     got = float(act.derivative(np.zeros(1))[0])
     expected = act.defaults["alpha"] if KINK_VALUE[name] == "alpha" else KINK_VALUE[name]
     assert got == expected
-    textbook = ACTIVATIONS[name].textbook
-    if name != "step":       # the step's printed derivative (0 for z != 0) is silent at 0
-        value = explicit(textbook).subs(ACTIVATIONS[name].symbols[0], 0)
-        value = value.subs(sp.Symbol("alpha", positive=True), act.defaults.get("alpha", 0.0))
-        assert float(value) == expected
+    alpha = {sp.Symbol("alpha", positive=True): act.defaults.get("alpha", 0.0)}
+    value = explicit(ACTIVATIONS[name].textbook).subs(ACTIVATIONS[name].symbols[0], 0)
+    assert float(value.subs(alpha)) == expected
+    # and the derivation states it, as a definition (:=), before the textbook form uses it
+    conventions = [step for step in derivation(name).steps if step.rel == ":="]
+    assert len(conventions) == 1, f"{name}: the value at the kink is not stated"
+    assert float(sp.sympify(conventions[0].rhs).subs(alpha)) == expected
 
 
 def test_prelu_dalpha_is_the_symbolic_partial():

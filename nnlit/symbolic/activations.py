@@ -60,8 +60,10 @@ class Activation:
         lhs = Derivative(self.f(z), z)
         lines = chain(self.f(z), self.f.definition(z), *self.definition_steps, var=z)
         if self.kinks:
-            *steps, both_sides = self.steps
-            lines += chain(lhs, *steps, both_sides, var=z, given=sp.Ne(z, 0) if not both_sides.is_Piecewise else None)
+            if self.steps:                      # off the kink: a cases block, or one value for z != 0
+                *steps, both_sides = self.steps
+                given = None if both_sides.is_Piecewise else sp.Ne(z, 0)
+                lines += chain(lhs, *steps, both_sides, var=z, given=given)
             result = Step(lhs, self.textbook, check=self.with_convention)
             lines += [self.convention(), result]
         else:

@@ -634,7 +634,7 @@ def pretty_lines(steps: Sequence[Step]) -> str:
         rel = _REL_TEXT.get(step.rel, step.rel if step.rel.isascii() and "\\" not in step.rel else "=")
         right = _pretty(step.rhs)
         if step.given is not None:
-            given = step.given if isinstance(step.given, str) else _pretty(step.given)
+            given = _tex_to_text(step.given) if isinstance(step.given, str) else _pretty(step.given)
             right = _side_by_side(right, "    (", given, ")")
         if step.lhs is None:
             blocks.append(_side_by_side(" " * 4, f"  {rel} ", right))
@@ -642,6 +642,17 @@ def pretty_lines(steps: Sequence[Step]) -> str:
             blocks.append("")
             blocks.append(_side_by_side(_pretty(step.lhs), f"  {rel} ", right))
     return "\n".join(blocks).strip("\n") + "\n"
+
+
+_TEX_TEXT = {r"\left": "", r"\right": "", r"\mathbb{E}": "E", r"\mathcal{N}": "N", r"\operatorname": "",
+             r"\alpha": "α", r"\sigma": "σ", r"\neq": "≠", r"\sim": "~", r"\ ": " ", "^{2}": "²"}
+
+
+def _tex_to_text(tex: str) -> str:
+    """A math-only LaTeX remark (``\alpha > 0``) as terminal text (``α > 0``)."""
+    for command, text in _TEX_TEXT.items():
+        tex = tex.replace(command, text)
+    return tex.replace("{", "").replace("}", "")
 
 
 def _plain(name: str) -> str:
