@@ -54,7 +54,19 @@ def table(language: str, entries: list[dict]) -> str:
     return "\n".join(rows)
 
 
+NOTATION_MARKER = "<!-- nnlit:notation -->"
+NOTATION = Path(__file__).resolve().parent.parent / "nnlit" / "derivations"  # notation.<lang>.md
+
+
+def notation(language: str, folder: Path = NOTATION) -> str:
+    """The book's symbols, as `python -m nnlit derive` writes them from nnlit/symbolic/notation.py."""
+    text = (folder / f"notation.{language}.md").read_text(encoding="utf-8")
+    return "\n".join(line for line in text.splitlines() if not line.startswith("<!--")).strip()
+
+
 def expand(markdown: str, language: str) -> str:
-    if MARKER not in markdown:
-        return markdown
-    return markdown.replace(MARKER, table(language, load()))
+    if MARKER in markdown:
+        markdown = markdown.replace(MARKER, table(language, load()))
+    if NOTATION_MARKER in markdown:
+        markdown = markdown.replace(NOTATION_MARKER, notation(language))
+    return markdown

@@ -79,3 +79,11 @@ def test_show_source_until_stops_before_the_marked_line():
 def test_prose_number_writes_powers_of_ten_as_math_and_leaves_plain_numbers_alone():
     assert book.prose_number(4.5e-5, ".1e") == r"$4.5 \times 10^{-5}$"
     assert book.prose_number(0.25, ".2f") == "0.25"
+
+
+def test_the_glossary_pages_show_the_notation_table_of_their_language():
+    from booktools import glossary
+
+    for lang, header in (("en", "| Symbol |"), ("zh", "| 符号 |")):
+        page = glossary.expand(f"Intro\n\n{glossary.NOTATION_MARKER}\n", lang)
+        assert glossary.NOTATION_MARKER not in page and r"| $\alpha$ |" in page, lang
