@@ -71,6 +71,12 @@ class Book:
         self.reader = reader
         self.pages = [page.extract_text() or "" for page in reader.pages]
         self.outline = list(self._walk(reader.outline, 0))
+        self.heading_tops = [(" ".join(item.title.split()), reader.get_destination_page_number(item) + 1,
+                              float(item["/Top"])) for item in self._items(reader.outline)]
+
+    def _items(self, items):
+        for item in items:
+            yield from self._items(item) if isinstance(item, list) else [item]
 
     def _walk(self, items, level):
         for item in items:
@@ -112,6 +118,18 @@ def test_outline_has_every_chapter_and_its_sections(books, lang):
         assert not missing, f"{lang}: chapter {chapter!r} lacks bookmarks for {missing}; has {children}"
 
 
+# A4 is 842 pt tall and its bottom margin 20 mm (57 pt); a heading whose top is under
+# 100 pt from the page's foot has less than about two lines of text after it there.
+STRANDED_BELOW = 100
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_heading_is_stranded_at_the_foot_of_a_page(books, lang):
+    stranded = [(title, page, round(top)) for title, page, top in books[lang].heading_tops
+                if top < STRANDED_BELOW]
+    assert not stranded, f"{lang}: headings at the foot of a page (title, page, top in pt): {stranded}"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_title_page(books, lang):
     first = " ".join(books[lang].pages[0].split())
@@ -137,10 +155,12 @@ def test_every_page_has_its_footer_in_the_edition_language(books, lang):
 def test_contents_gives_the_page_each_chapter_starts_on(books, lang):
     book = books[lang]
     top = {title: page for level, title, page in book.outline if level == 0}
-    contents = " ".join(" ".join(text.split()) for text in book.pages[1:4])
+    # Layout mode keeps each entry and its page number on one line, as printed.
+    lines = [" ".join(line.split()) for page in book.reader.pages[1:4]
+             for line in page.extract_text(extraction_mode="layout").splitlines()]
     for chapter, _ in chapters(lang):
-        entry = re.search(re.escape(chapter) + r"\s*(\d+)", contents)
-        assert entry, f"{lang}: chapter {chapter!r} is not in the contents: {contents[:400]!r}"
+        entry = next((m for line in lines if (m := re.fullmatch(re.escape(chapter) + r" (\d+)", line))), None)
+        assert entry, f"{lang}: chapter {chapter!r} has no numbered line in the contents: {lines[:14]}"
         assert int(entry.group(1)) == top[chapter], (
             f"{lang}: the contents put {chapter!r} on page {entry.group(1)}; it starts on {top[chapter]}")
 
@@ -173,6 +193,7 @@ def print_browser(print_site):
         chromium = launch_chromium(playwright)
         context = chromium.new_context(viewport={"width": 1280, "height": 900})
         context.route("**/*", NetworkGuard())
+        context.set_default_timeout(120_000)   # the print page holds the whole book
         yield site, context.new_page()
         chromium.close()
 
