@@ -17,8 +17,8 @@ no browser is ever downloaded. Each PDF gets:
 - a text layer that says the ideographs shown, not the radicals Chromium names for
   glyphs the CJK font shares (booktools/pdftext.py);
 - bookmark titles as the headings read: Chromium (156) writes some twice over
-  ("习题习题", for headings that open a page); each such title is put back to the
-  heading it doubles, and only when that heading is on the page.
+  ("习题习题") and drops the space where a heading wraps; each such title is put
+  back to the heading it stands for (see heading_title).
 """
 
 from __future__ import annotations
@@ -138,12 +138,20 @@ def outline_items(node):
         item = item.get("/Next")
 
 
-def undouble(title: str, headings: set[str]) -> str:
-    """"习题习题" -> "习题" when 习题 is a heading of the page; anything else as it is."""
-    text = " ".join(title.split())
-    half = len(text) // 2
-    if text not in headings and len(text) % 2 == 0 and text[:half] == text[half:] and text[:half] in headings:
-        return text[:half]
+def heading_title(title: str, headings: set[str]) -> str:
+    """A bookmark title as its heading reads. Chromium (156) drops the space where a
+    heading wraps ("maximumlikelihood") and writes some titles twice ("习题习题", for
+    headings that open a page); compared without whitespace, such a title is put back
+    to the one heading of the page it stands for. Anything else is left as it is."""
+    if title in headings:
+        return title
+    by_letters = {"".join(h.split()): h for h in headings}
+    letters = "".join(title.split())
+    half = letters[:len(letters) // 2]
+    if letters in by_letters:
+        return by_letters[letters]
+    if len(letters) % 2 == 0 and letters == half * 2 and half in by_letters:
+        return by_letters[half]
     return title
 
 
@@ -155,7 +163,7 @@ def finish(pdf: bytes, target: Path, headings: set[str]) -> None:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     repair_text_layer(writer)
     for item in outline_items(writer.root_object.get("/Outlines", {})):
-        title = undouble(str(item["/Title"]), headings)
+        title = heading_title(str(item["/Title"]), headings)
         if title != item["/Title"]:
             item[NameObject("/Title")] = TextStringObject(title)
     with target.open("wb") as out:
