@@ -189,23 +189,14 @@ def _fonts(resources, seen: set[int]):
             yield from _fonts(ref.get_object().get("/Resources"), seen)
 
 
-def repair_text_layer(path: Path) -> int:
-    """Rewrite the PDF at `path` so no ToUnicode entry names a radical whose glyph is an
-    ideograph's; return how many entries were changed. Everything else (outline, tags,
-    links, named destinations) is copied as it was."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter(clone_from=str(path))
+def repair_text_layer(writer) -> int:
+    """Rewrite, in a pypdf PdfWriter, every ToUnicode entry that names a radical whose
+    glyph is an ideograph's; return how many entries were changed."""
     seen: set[int] = set()
     changed = 0
     for page in writer.pages:
         for font in _fonts(page.get("/Resources"), seen):
             changed += _repair_font(font)
-    if changed:
-        tmp = path.with_suffix(".tmp.pdf")
-        with tmp.open("wb") as out:
-            writer.write(out)
-        tmp.replace(path)
     return changed
 
 
