@@ -113,19 +113,19 @@ MIN_TEXT_PX = 9  # the smallest figure text a reader can read at the rendered si
 # --------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(built_site):
     with serve(built_site) as served:
         yield served
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def guard():
     """One recorder for the whole session: every request that tried to leave localhost."""
     return NetworkGuard()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -173,7 +173,7 @@ def first_chapter(paths: list[str]) -> str | None:
     return chapters[0] if chapters else None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def visits(built_site, site, browser, guard):
     """Open every page once; record its problems and its math, and screenshot the home
     and demo pages (whole) and the first chapter (its first screen) of each language.
@@ -234,7 +234,7 @@ def settle_math(page) -> None:
     page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def layouts(built_site, site, browser, guard):
     """Every page at each of WIDTHS: its LAYOUT_REPORT. Screenshots the phone chapter."""
     ARTIFACTS.mkdir(exist_ok=True)
