@@ -51,12 +51,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## browser-deps: Debian's Chromium and a CJK font for the browser tests (never a downloaded browser)
+## browser-deps: Debian's Chromium, a CJK font and fontconfig (booktools/pdftext.py finds the font with fc-list); never a downloaded browser
 browser-deps:
-	@test -x /usr/bin/chromium -a -d /usr/share/fonts/opentype/noto || { \
+	@test -x /usr/bin/chromium -a -d /usr/share/fonts/opentype/noto -a -x /usr/bin/fc-list || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null; }
 
 ## lock: re-resolve the pinned Python dependencies after editing pyproject.toml
 lock:
