@@ -158,14 +158,19 @@ def format_specs(text: str):
             yield text.count("\n", 0, value.start()) + 1, value.group(0), spec.group(1)
 
 
+def written_or_computed(page: str, written, bad_spec, why: str) -> list[str]:
+    """Matches of ``written`` in the page's prose, and ``{{ }}`` values whose format spec is bad."""
+    found = [f"docs/zh/{page}:{n}: {m.group(0)}" for n, line in prose_lines(ZH / page)
+             for m in written.finditer(line)]
+    text = (ZH / page).read_text(encoding="utf-8")
+    return found + [f"docs/zh/{page}:{n}: {value} ({why})"
+                    for n, value, spec in format_specs(text) if bad_spec(spec)]
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_one_thousands_separator_style(page):
     """Chinese prose writes 1000 and 20000, never 1,000 (the style of d2l-zh); 万 for large numbers."""
-    text = (ZH / page).read_text(encoding="utf-8")
-    found = [f"docs/zh/{page}:{n}: {m.group(0)}" for n, line in prose_lines(ZH / page)
-             for m in GROUPED.finditer(line)]
-    found += [f"docs/zh/{page}:{n}: {value} (a ',' format groups digits)"
-              for n, value, spec in format_specs(text) if "," in spec]
+    found = written_or_computed(page, GROUPED, lambda spec: "," in spec, "a ',' format groups digits")
     assert not found, report(found, "digits grouped with commas in Chinese prose")
 
 
@@ -175,11 +180,8 @@ E_NOTATION = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][-+]?\d+(?![\w])")
 @pytest.mark.parametrize("page", PAGES)
 def test_no_e_notation_in_prose(page):
     """4.5 × 10⁻⁵ (nnlit.book.sci), not 4.5e-05: neither written nor computed into the prose."""
-    text = (ZH / page).read_text(encoding="utf-8")
-    found = [f"docs/zh/{page}:{n}: {m.group(0)}" for n, line in prose_lines(ZH / page)
-             for m in E_NOTATION.finditer(line)]
-    found += [f"docs/zh/{page}:{n}: {value} (an 'e' format; use nnlit.book.sci)"
-              for n, value, spec in format_specs(text) if spec.endswith(("e", "E"))]
+    found = written_or_computed(page, E_NOTATION, lambda spec: spec.endswith(("e", "E")),
+                                "an 'e' format; use nnlit.book.sci or prose_number")
     assert not found, report(found, "e-notation in Chinese prose")
 
 
