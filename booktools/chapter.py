@@ -25,7 +25,9 @@ import nbformat
 
 from nnlit.book import ALT_MIME, MIN_TEXT_KEY  # what nnlit.book.figure attaches to a figure
 
+from . import explorable
 from .execute import PREAMBLE, ROOT
+from .figures import image_text, png_size, size_attrs
 from .structure import without_comments
 
 INLINE = re.compile(r"\{\{ (.+?) \}\}")
@@ -167,30 +169,22 @@ def _render_output(out: dict, stem: str, figures: dict[str, bytes], lang: str) -
     data = out.get("data", {})
     if INLINE_MIME in data:
         return ""
+    if explorable.MIME in data:
+        return explorable.render(data, stem, figures, lang)
     if "text/markdown" in data:
         return data["text/markdown"]
     if "image/png" in data:
         png = base64.b64decode(data["image/png"])
         name = f"{stem}-{hashlib.sha256(png).hexdigest()[:12]}.png"
         figures[name] = png
-        width, height = _png_size(png)
-        attrs = f"width={width} height={height}"
-        text_px = out.get("metadata", {}).get("image/png", {}).get(MIN_TEXT_KEY)
-        if text_px:
-            attrs += f" data-text-px={text_px}"
+        width, height = png_size(png)
+        attrs = size_attrs(width, height, out.get("metadata", {}).get("image/png", {}).get(MIN_TEXT_KEY))
         return f"![{_alt_text(data, stem, lang)}]({stem}.figures/{name}){{ .nb-figure loading=lazy {attrs} }}"
     if "text/latex" in data:
         return data["text/latex"].strip()
     if "text/plain" in data:
         return _fence(data["text/plain"], "text")
     raise ValueError(f"{stem}: an output with no renderable type: {sorted(data)}")
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    """(width, height) from the PNG's header, so the page reserves the figure's space."""
-    if png[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError("an image/png output that is not a PNG")
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 def _alt_text(data: dict, stem: str, lang: str) -> str:
@@ -202,7 +196,7 @@ def _alt_text(data: dict, stem: str, lang: str) -> str:
                          "nnlit.book.figure(fig, en=..., zh=...)")
     if "$" in alt:
         raise ValueError(f"{stem}: write a figure's description in words and Unicode, not TeX: {alt!r}")
-    return re.sub(r"([\\\[\]*_`])", r"\\\1", " ".join(alt.split()))
+    return image_text(alt)
 
 
 def _for_reader(out: dict, lang: str) -> dict:
@@ -212,6 +206,7 @@ def _for_reader(out: dict, lang: str) -> dict:
         return out
     out = copy.deepcopy(out)
     out["data"]["text/plain"] = out["data"].pop(ALT_MIME)[lang]
+    out["data"].pop(explorable.MIME, None)  # its shown frame stays; running the cell makes it live
     return out
 
 

@@ -43,7 +43,9 @@ FAILURE_REUSE = 120  # seconds a recorded failure stands in for running the same
 
 # Chapters run two at a time on a 2-core machine; a BLAS that spreads each matrix
 # product over every core would make them fight (and time each other's noise).
-KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# NNLIT_BOOK_BUILD: an explorable figure (nnlit.explore) outputs every frame for the page.
+KERNEL_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "NNLIT_BOOK_BUILD": "1"}
 
 # Runs first in every chapter kernel (and in the downloadable notebook), so the
 # figures look the same everywhere and stay legible on the dark palette.

@@ -6,6 +6,8 @@ A chapter's executed notebook (built by ``chapter.render``) becomes the reader's
   exactly this book's version of ``nnlit``, with the extras the chapter's code
   imports (``%pip install "nnlit[symbolic]==0.1.0"``). The build never runs that
   cell: it executes the chapter's own code in the book's environment;
+- its first cell also records the edition's language, so a live explorable figure
+  (``nnlit.explore``) labels its controls in the reader's language;
 - its links to other pages of the book (``glossary.md#epoch``, ``#section``) become
   absolute links to the published page of the same edition, since a notebook opened
   in Jupyter has no pages next to it.
@@ -23,10 +25,11 @@ from pathlib import Path
 
 import nbformat
 
-from .execute import ROOT
+from .execute import PREAMBLE, ROOT
 
 #: extra of nnlit -> the modules whose import needs it
-EXTRAS = {"symbolic": ("sympy", "mpmath", "nnlit.symbolic", "nnlit.derive")}
+EXTRAS = {"symbolic": ("sympy", "mpmath", "nnlit.symbolic", "nnlit.derive"),
+          "widgets": ("ipywidgets", "nnlit.explore", "nnlit.widgets")}
 
 SETUP_NOTE = {
     "zh": ("在你自己的 Jupyter 环境里运行本章之前，先运行下面这段代码：它安装本书所用的 `nnlit` 版本"
@@ -38,6 +41,8 @@ SETUP_NOTE = {
            "This chapter on the web: <{url}>."),
 }
 SETUP_TAG = "nnlit-setup"  # marks the install cell, so tools (and tests) can find it
+# The edition's language, for the labels of live explorable figures (nnlit.explore.language)
+LANGUAGE_LINE = 'import os as _os; _os.environ["NNLIT_LANG"] = "{language}"'
 LINK = re.compile(r"(\]\()([^)\s]+)(\))")
 
 
@@ -121,5 +126,7 @@ def for_readers(notebook, *, language: str, page_uri: str, urls: dict[str, str],
         cell = nbformat.from_dict(dict(cell))
         if cell.cell_type == "markdown":
             cell.source = absolute_links(cell.source, page_uri, urls, site_url)
+        elif cell.source == PREAMBLE:
+            cell.source += f"\n{LANGUAGE_LINE.format(language=language)}"
         reader.cells.append(cell)
     return reader

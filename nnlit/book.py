@@ -98,14 +98,19 @@ class DescribedFigure:
         self.fig, self.alt = fig, {"en": en.strip(), "zh": zh.strip()}
         _close_in_pyplot(fig)
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        import base64
+    def png(self) -> bytes:
+        """The figure as PNG bytes, at its own dpi, trimmed to what is drawn."""
         import io
 
         _check_cjk_font(self.fig)
         buffer = io.BytesIO()
         self.fig.savefig(buffer, format="png", dpi=self.fig.dpi, bbox_inches="tight")
-        data = {"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+        return buffer.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        import base64
+
+        data = {"image/png": base64.b64encode(self.png()).decode("ascii"),
                 "text/plain": self.alt["en"], ALT_MIME: dict(self.alt)}
         return data, {"image/png": {MIN_TEXT_KEY: round(smallest_text_px(self.fig), 2)}}
 
