@@ -221,6 +221,9 @@ class ChaptersFailed(RuntimeError):
         self.failures = failures  # cache key -> failure
 
 
+# Called once before any chapter runs (`serve` learns that a build has work worth finishing).
+BEFORE_EXECUTING: list = []
+
 # Failures seen in this process, by cache key: the second edition of a chapter runs
 # the same code, so it fails the same way without running it again.
 _FAILED: dict[str, CellFailure] = {}
@@ -233,6 +236,9 @@ def execute_all(jobs: dict[str, tuple[list[str], str]]) -> dict[str, list[list[d
     results = {key: cached_outputs(key) for key in jobs}
     failed = {key: _FAILED[key] for key in jobs if key in _FAILED}
     missing = [key for key, out in results.items() if out is None and key not in failed]
+    if missing:
+        for hook in BEFORE_EXECUTING:
+            hook()
     for key in missing:
         log.info("Executing notebook %s (its code or what it imports changed)", jobs[key][1])
     if len(missing) == 1:

@@ -180,18 +180,28 @@ _FORKS = multiprocessing.get_context("forkserver")
 BUILD_NICENESS = 5
 
 
-def _build_in_child(argv: list[str]) -> None:
+def _build_in_child(argv: list[str], executing) -> None:
     """A build, a little below the server's priority (its kernels too): on a busy
-    machine the thread that answers requests gets the CPU first."""
+    machine the thread that answers requests gets the CPU first. ``executing`` is
+    set once it starts running chapters (work a newer build should not throw away)."""
+    from booktools import execute
     from booktools.__main__ import main
 
     os.nice(BUILD_NICENESS)
+    execute.BEFORE_EXECUTING.append(executing.set)
     main(argv)
 
 
 class Builder:
     """Rebuilds in a child process when files change, one build at a time, and swaps
-    each edition in when it built."""
+    each edition in when it built.
+
+    A change that arrives while a build only renders (it runs no chapter) supersedes
+    it: that build stops and the next one starts at once, with the editions of both,
+    so an edit shows after one build, not two. A build that is running chapters is
+    left to finish, since its outputs are cached for the next one."""
+
+    child = staticmethod(_build_in_child)  # what the build process runs: (argv, executing event)
 
     def __init__(self, state: State, work: Path, url: str, gates: bool = True) -> None:
         self.state, self.work, self.url, self.gates = state, work, url, gates
@@ -199,7 +209,9 @@ class Builder:
         self.wake = threading.Event()
         self.count = 0
         self.check_derivations = gates
-        self.processes: list = []  # the builds in progress
+        self.processes: dict = {}  # the builds in progress: process -> (edition, "executing" event)
+        self.superseded: set = set()  # processes stopped because a newer change came
+        self.carry: set[str] = set()  # editions whose build was superseded
 
     def stop(self) -> None:
         """End the build in progress, if any (it is our child)."""
@@ -207,11 +219,19 @@ class Builder:
             for process in self.processes:
                 process.terminate()
 
+    def _supersede(self) -> None:
+        """Stop the builds in progress that only render (caller holds the lock)."""
+        for process, (lang, executing) in self.processes.items():
+            if not executing.is_set() and process not in self.superseded:
+                self.superseded.add(process)
+                process.terminate()
+
     def changed(self, path: Path) -> None:
         if IGNORED_PARTS & set(path.parts) or path.name.startswith((".#", "~")) or path.suffix in {".swp", ".pyc"}:
             return
         with self.state.lock:
             self.pending.add(path)
+            self._supersede()
         self.wake.set()
 
     def run_forever(self) -> None:
@@ -222,10 +242,12 @@ class Builder:
             self.wake.clear()
             with self.state.lock:
                 changed, self.pending = self.pending, set()
-            if changed:
+                carried, self.carry = self.carry, set()
+            if changed or carried:
                 if any(p.is_relative_to(ROOT / "nnlit") or "derivations" in p.parts for p in changed):
                     self.check_derivations = self.gates
-                self.build(editions_affected(changed))
+                wanted = set(editions_affected(changed) if changed else []) | carried
+                self.build([lang for lang in EDITIONS if lang in wanted])
 
     def build(self, langs: list[str]) -> None:
         """Build the editions `langs` side by side, each swapped in as soon as it built."""
@@ -248,7 +270,9 @@ class Builder:
     def _build_edition(self, lang: str, target: Path) -> None:
         start = time.perf_counter()
         report_path = self.work / f"report-{self.count}-{lang}.json"
-        self.run([lang], target, report_path)
+        if not self.run([lang], target, report_path):
+            log.info("a newer change superseded the build of the %s edition", lang)
+            return
         try:
             report = json.loads(report_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -258,8 +282,9 @@ class Builder:
         verdict = "rebuilt" if lang in report["built"] else "FAILED to rebuild (serving its last good build)"
         log.info("%s the %s edition in %.1f s", verdict, lang, time.perf_counter() - start)
 
-    def run(self, langs: list[str], target: Path, report: Path) -> None:
-        """Build `langs` into target/<lang> in a child process, its report as JSON.
+    def run(self, langs: list[str], target: Path, report: Path) -> bool:
+        """Build `langs` into target/<lang> in a child process, its report as JSON;
+        False if a newer change superseded it.
 
         The child is forked from a server process that imported MkDocs, Material,
         Markdown and the notebook libraries once, so a rebuild does not pay for
@@ -267,13 +292,21 @@ class Builder:
         argv = ["build", "--lenient", "--split", "--gates", "pages" if self.gates else "none",
                 "--editions", ",".join(langs), "--site-dir", str(target), "--serve-url", self.url,
                 "--report", str(report)]
-        process = _FORKS.Process(target=_build_in_child, args=(argv,), name=f"booktools-build-{langs[0]}")
-        with self.state.lock:
-            self.processes.append(process)
+        executing = _FORKS.Event()
+        process = _FORKS.Process(target=self.child, args=(argv, executing),
+                                 name=f"booktools-build-{langs[0]}")
         process.start()
+        with self.state.lock:  # only a started process can be superseded (terminated)
+            self.processes[process] = (langs[0], executing)
         process.join()
         with self.state.lock:
-            self.processes.remove(process)
+            del self.processes[process]
+            superseded = process in self.superseded
+            self.superseded.discard(process)
+            if superseded:
+                self.carry.update(langs)
+                self.wake.set()
+        return not superseded
 
     def _swap(self, lang: str, target: Path, report: dict) -> None:
         with self.state.lock:

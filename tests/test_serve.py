@@ -48,6 +48,7 @@ class FakeBuilder(Builder):
     def run(self, langs, target, report):
         subprocess.run([sys.executable, "-c", FAKE_BUILD, str(target), str(report), ",".join(langs),
                         str(self.delay), "yes" if self.fail else "no", self.text], check=True)
+        return True
 
 
 @pytest.fixture
@@ -124,3 +125,46 @@ def test_editor_droppings_do_not_trigger_a_rebuild(tmp_path):
     assert not builder.pending and not builder.wake.is_set()
     builder.changed(Path("/repo/docs/en/03-losses.md"))
     assert builder.pending and builder.wake.is_set()
+
+
+def render_for_a_minute(argv, executing):
+    """A build process that only renders (runs no chapter), slowly."""
+    time.sleep(60)
+
+
+def execute_for_two_seconds(argv, executing):
+    """A build process that runs chapters: worth finishing, whatever changes meanwhile."""
+    executing.set()
+    time.sleep(2)
+
+
+def build_in_background(builder: Builder, langs: list[str]) -> threading.Thread:
+    worker = threading.Thread(target=builder.build, args=(langs,), daemon=True)
+    worker.start()
+    deadline = time.monotonic() + 30
+    while not builder.processes:
+        assert time.monotonic() < deadline, "the build process never started"
+        time.sleep(0.05)
+    return worker
+
+
+def test_a_change_supersedes_a_build_that_only_renders_and_the_next_build_takes_its_edition(tmp_path):
+    builder = Builder(State(), tmp_path, "http://127.0.0.1/", gates=False)
+    builder.child = render_for_a_minute
+    worker = build_in_background(builder, ["en"])
+    builder.changed(Path(__file__).resolve().parent.parent / "docs" / "zh" / "01-neuron.md")
+    worker.join(timeout=20)
+    assert not worker.is_alive(), "the superseded build was not stopped"
+    assert builder.carry == {"en"} and builder.wake.is_set()
+    assert builder.state.versions["en"] == 0  # nothing half-built was swapped in
+
+
+def test_a_build_that_runs_chapters_is_left_to_finish(tmp_path):
+    builder = Builder(State(), tmp_path, "http://127.0.0.1/", gates=False)
+    builder.child = execute_for_two_seconds
+    worker = build_in_background(builder, ["en"])
+    for _, executing in list(builder.processes.values()):
+        assert executing.wait(timeout=30), "the build process never started executing"
+    builder.changed(Path(__file__).resolve().parent.parent / "docs" / "en" / "01-neuron.md")
+    worker.join(timeout=30)
+    assert not builder.carry and builder.state.versions["en"] == 1
