@@ -385,9 +385,11 @@ def test_every_figure_has_a_text_alternative(layouts):
     assert not problems, f"{len(problems)} figures with no alt text:\n" + "\n".join(problems)
 
 
-def test_figure_text_is_readable_at_desktop_width(layouts):
-    problems = [f"/{path}: {f['src']}: {f['px']} px" for (w, path), r in layouts.items() if w == "desktop"
-                for f in r.textPx if not f["px"] >= MIN_TEXT_PX]
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_figure_text_is_readable_at_every_width(layouts, width):
+    """A figure too wide for a phone keeps its text readable and scrolls in its own box."""
+    problems = [f"/{path}: {f['src']}: {f['px']:.1f} px" for (w, path), r in layouts.items() if w == width
+                for f in r.textPx if not f["px"] >= MIN_TEXT_PX - 0.01]
     assert not problems, f"figures whose smallest text is under {MIN_TEXT_PX} px as shown:\n" + "\n".join(problems)
 
 
@@ -555,3 +557,80 @@ def test_no_request_left_localhost(visits, guard):
     """Runs last: every page was opened and every feature clicked by now."""
     assert visits
     assert not guard.blocked, "requests tried to leave localhost:\n" + "\n".join(guard.blocked)
+
+
+# --------------------------------------------------------------------------- explorable figures
+
+EXPLORABLE_STATE = """figure => ({
+  src: figure.querySelector("img").getAttribute("src"),
+  alt: figure.querySelector("img").getAttribute("alt"),
+  caption: figure.querySelector("figcaption").textContent,
+  loaded: figure.querySelector("img").complete && figure.querySelector("img").naturalWidth > 0,
+})"""
+
+
+def explorable_pages(site_dir: Path) -> list[str]:
+    return [path for path in page_paths(site_dir)
+            if "nnlit-explorable" in (site_dir / path / "index.html").read_text(encoding="utf-8")]
+
+
+def move_and_check(page, figure, move, how: str) -> None:
+    """`move` changes one control; the frame, its description and the caption follow."""
+    before = figure.evaluate(EXPLORABLE_STATE)
+    move()
+    page.wait_for_timeout(50)
+    after = figure.evaluate(EXPLORABLE_STATE)
+    assert after["src"] != before["src"], f"{how}: the frame did not change"
+    assert after["alt"] != before["alt"] and after["alt"].strip(), f"{how}: the description did not change"
+    assert after["caption"] != before["caption"], f"{how}: the caption did not change"
+    page.wait_for_function("f => { const i = f.querySelector('img'); return i.complete && i.naturalWidth > 0; }",
+                           arg=figure.element_handle())
+
+
+def test_explorable_figures_move_by_mouse_and_by_keyboard(built_site, browser, guard, site):
+    paths = explorable_pages(built_site)
+    assert len(paths) >= 6, f"explorable figures expected in ch. 6, 7 and 8 of both editions, found {paths}"
+    context = new_context(browser, guard)
+    page = context.new_page()
+    moved = 0
+    for path in paths:
+        page.goto(site.url + path, wait_until="load")
+        figures = page.locator("figure.nnlit-explorable")
+        for i in range(figures.count()):
+            figure = figures.nth(i)
+            figure.scroll_into_view_if_needed()
+            for slider in figure.locator('input[type="range"]').all():
+                at_start = slider.input_value() == "0"
+                box = slider.bounding_box()
+                x = box["x"] + (box["width"] - 3 if at_start else 3)
+                move_and_check(page, figure, lambda: page.mouse.click(x, box["y"] + box["height"] / 2),
+                               f"/{path} figure {i}: clicking its slider")
+                slider.focus()
+                key = "ArrowLeft" if slider.input_value() != "0" else "ArrowRight"
+                move_and_check(page, figure, lambda: page.keyboard.press(key),
+                               f"/{path} figure {i}: {key} on its slider")
+                moved += 2
+            for group in figure.locator("fieldset").all():
+                move_and_check(page, figure, lambda: group.locator("label:has(input:not(:checked))").first.click(),
+                               f"/{path} figure {i}: clicking a choice")
+                group.locator("input:checked").focus()
+                move_and_check(page, figure, lambda: page.keyboard.press("ArrowRight"),
+                               f"/{path} figure {i}: ArrowRight on its choice")
+                moved += 2
+    context.close()
+    assert moved >= 20
+
+
+def test_the_print_page_shows_the_chosen_frame_without_controls(built_site, browser, guard, site):
+    """What the PDF gets: the shown frame, and a caption that names its setting."""
+    context = new_context(browser, guard)
+    page = context.new_page()
+    page.emulate_media(media="print")
+    for path, words in (("08-descent-regularization/", "图中设置：学习率 α = 0.95"),
+                        ("en/08-descent-regularization/", "Setting shown: learning rate α = 0.95")):
+        page.goto(site.url + path, wait_until="load")
+        figure = page.locator("figure.nnlit-explorable").first
+        assert figure.locator(".nnlit-explorable-controls").is_hidden()
+        assert figure.locator("img").is_visible()
+        assert words in figure.locator("figcaption").inner_text()
+    context.close()

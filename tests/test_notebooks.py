@@ -61,6 +61,21 @@ def test_each_notebook_opens_with_a_note_and_the_pinned_install(built_site, lang
         line = _install_line(nb)
         assert line.startswith("%pip install") and f'=={version}"' in line, f"{stem}: {line}"
         assert nb.cells.index(next(c for c in nb.cells if c.cell_type == "code")) == 1, stem
+        preamble = [c for c in nb.cells if c.cell_type == "code"][1].source
+        assert preamble.endswith(reader_notebook.LANGUAGE_LINE.format(language=lang)), f"{stem}: {preamble}"
+        explores = any("explorable(" in c.source for c in nb.cells if c.cell_type == "code")
+        assert ("widgets" in line) == explores, f"{stem}: an explorable figure needs nnlit[widgets]: {line}"
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _explorables_are_live(stem: str, nb) -> list[str]:
+    """Each cell that makes an explorable figure shows the live widget, not a still frame."""
+    return [f"{EDITION}/{stem}.ipynb: the explorable figure of cell {index} is not live"
+            for index, cell in enumerate(nb.cells)
+            if cell.cell_type == "code" and "explorable(" in cell.source
+            and not any(WIDGET_VIEW in out.get("data", {}) for out in cell.outputs)]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -164,6 +179,7 @@ def test_every_notebook_runs_in_a_kernel_only_environment(built_site, distributi
             start = time.perf_counter()
             try:
                 _run(nb, where, env)
+                failures.extend(_explorables_are_live(stem, nb))
             except Exception as error:  # noqa: BLE001 -- every failure is reported, by chapter
                 failures.append(_failure(stem, nb, error))
             timings[stem] = time.perf_counter() - start

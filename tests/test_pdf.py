@@ -181,6 +181,17 @@ def test_no_download_buttons_in_print(books, lang):
     assert DOWNLOAD[lang] not in text, f"{lang}: a notebook download button is printed"
 
 
+SHOWN_SETTING = {"zh": "图中设置：学习率 α = 0.95", "en": "Setting shown: learning rate α = 0.95"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_explorable_figures_print_their_chosen_setting_without_controls(books, lang):
+    text = " ".join(" ".join(page.split()) for page in books[lang].pages)
+    assert SHOWN_SETTING[lang] in text, f"{lang}: the learning-rate figure's caption is not printed"
+    assert ("学习率 α 0.95" if lang == "zh" else "learning rate α 0.95") not in text, \
+        f"{lang}: the slider and its value are printed"
+
+
 # --------------------------------------------------------------------------- the print page
 
 @pytest.fixture(scope="module")
