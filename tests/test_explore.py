@@ -9,6 +9,7 @@ import io
 import json
 import re
 
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
@@ -122,3 +123,49 @@ def test_live_widgets_draw_the_chosen_setting_in_the_readers_language():
     assert note.value == "斜率 2" and image.value != first and drawn[-1] == (2, 1.0)
     slope_picker.index = 1  # drawn once already: kept, not drawn again
     assert drawn.count((0, 1.0)) == 1
+
+
+# --------------------------------------------------------------------------- in the built book
+
+MAX_FIGURE_KB = 400  # "a few hundred kB" per explorable figure (issue 18)
+
+
+@pytest.mark.site
+def test_every_explorable_figure_comes_from_the_chapters_cached_outputs(built_site):
+    """The frames are outputs of the chapter's cached execution: a rebuild with no change
+    renders them from the cache, and runs nothing."""
+    from booktools import execute
+    from booktools.chapter import Chapter
+
+    env = execute.environment_digest()
+    found = 0
+    for path in sorted((chapter.ROOT / "docs" / "en").glob("[0-9][0-9]-*.md")):
+        source = Chapter.read(path)
+        cells = [c for c in source.code if "explorable(" in c]
+        if not cells:
+            continue
+        outputs = execute.cached_outputs(execute.cache_key(source.cache_code, env))
+        assert outputs is not None, f"{path.name}: not in the execution cache after the build"
+        bundles = [o["data"][explore.MIME] for cell in outputs for o in cell if explore.MIME in o.get("data", {})]
+        assert len(bundles) == len(cells), f"{path.name}: {len(cells)} explorable cells, {len(bundles)} cached"
+        for bundle in bundles:
+            sizes = [len(c["values"]) for c in bundle["controls"]]
+            assert len(bundle["frames"]) == int(np.prod(sizes)), f"{path.name}: frames missing from the cache"
+        found += len(bundles)
+    assert found >= 5
+
+
+@pytest.mark.site
+def test_explorable_figures_weigh_a_few_hundred_kB_at_most(built_site):
+    weights = {}
+    for page in sorted(built_site.glob("**/index.html")):
+        for match in re.finditer(r'<figure class="nnlit-explorable"[^>]*?data-frames="([^"]*)"',
+                                 page.read_text(encoding="utf-8")):
+            frames = json.loads(html.unescape(match.group(1)))
+            folder = page.parent.parent / f"{page.parent.name}.figures"
+            weights[f"{page.parent.relative_to(built_site)} #{len(weights)}"] = sum(
+                (folder / f["src"]).stat().st_size for f in frames) / 1000
+    print({k: round(v) for k, v in weights.items()})
+    assert len(weights) >= 10, weights  # five figures, two editions
+    heavy = {k: v for k, v in weights.items() if v > MAX_FIGURE_KB}
+    assert not heavy, f"explorable figures over {MAX_FIGURE_KB} kB: {heavy}"
