@@ -112,7 +112,7 @@ class DescribedFigure:
 
         data = {"image/png": base64.b64encode(self.png()).decode("ascii"),
                 "text/plain": self.alt["en"], ALT_MIME: dict(self.alt)}
-        return data, {"image/png": {MIN_TEXT_KEY: round(smallest_text_px(self.fig), 2)}}
+        return data, {"image/png": {MIN_TEXT_KEY: round(smallest_text_px(self.fig, draw=False), 2)}}
 
 
 def figure(fig, *, en: str, zh: str) -> DescribedFigure:
@@ -124,11 +124,14 @@ def figure(fig, *, en: str, zh: str) -> DescribedFigure:
     return DescribedFigure(fig if hasattr(fig, "savefig") else fig.figure, en, zh)
 
 
-def smallest_text_px(fig) -> float:
-    r"""The size of the smallest visible text in ``fig``, in PNG pixels: $\text{pt} \cdot \text{dpi} / 72$."""
+def smallest_text_px(fig, draw: bool = True) -> float:
+    r"""The size of the smallest visible text in ``fig``, in PNG pixels: $\text{pt} \cdot \text{dpi} / 72$.
+
+    Tick labels exist only once the figure is drawn: ``draw=False`` when it just was (saved)."""
     from matplotlib.text import Text
 
-    fig.canvas.draw()  # tick labels exist only once the figure is drawn
+    if draw:
+        fig.canvas.draw()
     sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
              and _on_canvas(t)]
     return min(sizes, default=0.0) * fig.dpi / 72

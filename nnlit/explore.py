@@ -191,8 +191,9 @@ def explorable(draw: Callable[..., Frame], *controls: Control, shown: dict) -> E
 def _encode(drawn: Frame) -> dict:
     """A frame as the page needs it: a palette PNG (base64), its description, note and text size."""
     figure = drawn.figure
-    return {"png": base64.b64encode(_palette_png(figure.png())).decode("ascii"), "alt": dict(figure.alt),
-            "note": drawn.note, MIN_TEXT_KEY: round(smallest_text_px(figure.fig), 2)}
+    png = figure.png()  # drawn: its text has its final size and place
+    return {"png": base64.b64encode(_palette_png(png)).decode("ascii"), "alt": dict(figure.alt),
+            "note": drawn.note, MIN_TEXT_KEY: round(smallest_text_px(figure.fig, draw=False), 2)}
 
 
 def _palette_png(png: bytes) -> bytes:
