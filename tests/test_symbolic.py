@@ -157,3 +157,22 @@ def test_step_check_uses_the_left_side_of_a_chain():
     assert [s.lhs for s in steps] == [z, None]
     assert prove_equal(derive("ok", "test", steps).result[0].rhs, z)
     assert Step(z, z).holds(z)
+
+
+def test_the_likelihood_check_compares_sums_term_by_term_and_refuses_a_wrong_step():
+    """positive_log_equal keeps each sum over the examples a sum (no closed-form search)
+    and still tells a right log-likelihood step from a wrong one."""
+    import sympy as sp
+
+    from nnlit.symbolic import likelihood as lk
+
+    y_i, mu_i, v_i = lk.yv[lk.i], lk.muv[lk.i], lk.vv[lk.i]
+    density, its_log = lk._normal(y_i, mu_i, v_i), lk._normal_log(y_i, mu_i, v_i)
+    over_examples = lambda e: sp.Sum(e, (lk.i, 1, lk.m))  # noqa: E731
+    assert lk.positive_log_equal(sp.log(density), its_log)
+    assert not lk.positive_log_equal(sp.log(density), its_log + 1)
+    assert lk.positive_log_equal(over_examples(sp.log(density)), over_examples(its_log))
+    assert lk.positive_log_equal(over_examples(sp.log(density)),
+                                 over_examples(its_log - y_i) + over_examples(y_i))
+    assert not lk.positive_log_equal(over_examples(sp.log(density)), over_examples(its_log) + lk.m)
+    assert not lk.positive_log_equal(over_examples(sp.log(density)), over_examples(its_log + y_i / v_i))
