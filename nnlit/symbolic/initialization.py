@@ -301,5 +301,35 @@ def symmetry():
     return derive("symmetry", GROUP, lines, [lines[4], lines[-1]], dW1=dW1, db1=db1, dW2=dW2)
 
 
+def sample_variance():
+    r"""How far the sample variance of :math:`N` draws strays from the variance :math:`v`:
+    :math:`\operatorname{std}[\hat v] = v\sqrt{(\kappa - 1)/N}`, with :math:`\hat v = \frac1N\sum_k w_k^2`
+    (the weights' mean is zero by construction) and the kurtosis :math:`\kappa = \mathbb E[w^4]/v^2`."""
+    N = notation.symbol("N", integer=True, positive=True)
+    fourth = notation.dummy("E4_w", positive=True)
+
+    def draws(u, p):  # moments of one zero-mean weight: E[w^2] = v, E[w^4] = v^2 kappa
+        return {0: 1, 1: 0, 2: var_w, 3: notation.dummy("E3_w"), 4: fourth}[p]
+
+    def for_sizes(left, right):  # the lines hold for every N: checked for N = 1 ... 5
+        return all(by_moments(draws)(explicit(left).subs(N, size), explicit(right).subs(N, size))
+                   for size in range(1, 6))
+
+    wk = w[k]
+    v_hat = label(r"\hat v", Times(1 / N, sp.Sum(wk**2, (k, 1, N))), "v̂")
+    v = label("v", var_w, "v")
+    kappa = label(r"\kappa", fourth / var_w**2, "κ")
+    lines = chain(v_hat, Times(1 / N, sp.Sum(wk**2, (k, 1, N))))
+    lines.append(Step(Var(v_hat), Times(1 / N**2, sp.Sum(Var(wk**2), (k, 1, N))), check=for_sizes,
+                      given=r"w_1, \dots, w_N\ \mathrm{i.i.d.}"))
+    lines.append(Step(None, Times(1 / N, Plus(E(wk**4), -E(wk**2)**2)), check=for_sizes))
+    lines.append(Step(None, Times(v**2 / N, Plus(kappa, -1)), check=for_sizes,
+                      given=r"\mathbb{E}\left[w_k^{2}\right] = v,\ \mathbb{E}\left[w_k^{4}\right] = \kappa v^{2}"))
+    std = label(r"\operatorname{std}\left[\hat v\right]", sp.sqrt(Var(v_hat)), "std[v̂]")
+    spread = Times(v, sp.Pow((kappa - 1) / N, sp.Rational(1, 2), evaluate=False))
+    lines.append(Step(std, spread, check=lambda left, right: for_sizes(explicit(left)**2, explicit(right)**2)))
+    return derive("sample_variance", GROUP, lines, lines[-1], spread=var_w * sp.sqrt((fourth / var_w**2 - 1) / N))
+
+
 DERIVATIONS = {"variance_propagation": variance_propagation, "xavier": xavier, "xavier_uniform": xavier_uniform,
-               "he": he, "symmetry": symmetry}
+               "he": he, "symmetry": symmetry, "sample_variance": sample_variance}

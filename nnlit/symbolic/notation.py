@@ -90,6 +90,7 @@ ENTRIES: tuple[Entry, ...] = (
     E("b", "b", "scale of the Laplace distribution", "拉普拉斯分布的尺度", scope=("mle_laplace",)),
     E("a", "a", r"bound of the uniform distribution $U(-a, a)$", r"均匀分布 $U(-a, a)$ 的边界",
       scope=("xavier_uniform", "he")),
+    E("N", "N", "number of draws of a random weight", "随机权重的抽取次数", scope=("sample_variance",)),
     E("l", "l", r"a second input index, $l \neq k$", r"第二个输入的下标，$l \neq k$", scope=("variance_propagation",)),
     E("a", "a", r"input of the example graph $J = 3(a + bc)$", r"示例计算图 $J = 3(a + bc)$ 的输入",
       scope=("computation_graph",)),
