@@ -146,6 +146,20 @@ def test_full_width_brackets_hold_full_width_punctuation(page):
     assert not found, report(found, "half-width punctuation inside full-width brackets")
 
 
+
+# 「相差 N 倍」 and 「小 N 倍」 do not say which way the ratio goes (is 相差 2 倍 a ratio of 2 or 3?),
+# and a quantity cannot be "N times smaller": write 「A 是 B 的 N 倍」, 「只有 B 的 α 倍」 or
+# 「缩小为原来的几分之几」 (the usage of d2l-zh). 「小倍数」 and 「倍数」 are fine.
+WRONG_MULTIPLE = re.compile(r"(相差|缩小|减小|减少|降低|小)了?\s*[\d.一二两三四五六七八九十百千万几]*\s*倍(?!数)")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_multiples_say_which_way(page):
+    """「是前者的 1.6 倍」, not 「相差 1.6 倍」; 「只有活着单元的 α 倍」, not 「小 α 倍」."""
+    found = [f"docs/zh/{page}:{n}: {m.group(0)}" for n, line in prose_lines(ZH / page)
+             for m in WRONG_MULTIPLE.finditer(line)]
+    assert not found, report(found, "multiples that do not say which way")
+
 GROUPED = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])")
 COMPUTED = re.compile(r"\{\{(.*?)\}\}", re.S)
 SPEC = re.compile(r":([^:{}\[\]\"'()]*)\}")
@@ -219,6 +233,8 @@ def test_the_checks_catch_what_they_are_for():
     specs = [spec for _, _, spec in format_specs('{{ f"{n:,}" }} {{ f"{x[:, 3].max():.0%}" }} {{ f"{y:.1e}" }}')]
     assert specs == [",", ".0%", ".1e"]
     assert E_NOTATION.search("误差 4.5e-05") and not E_NOTATION.search("z = 4.5 和 e5")
+    assert WRONG_MULTIPLE.search(prose("比活着的单元小 $\\alpha$ 倍")) and WRONG_MULTIPLE.search(prose("相差 {{ x }} 倍"))
+    assert not WRONG_MULTIPLE.search("只有活着单元的 α 倍，开销是它的一个小倍数，缩小同样的倍数")
     assert spelling_pattern("He 初始化").search("用 He初始化") and spelling_pattern("He 初始化").search("he 初始化")
     assert not spelling_pattern("He 初始化").search("the 初始化")
 
