@@ -270,6 +270,15 @@ SOFTMAX = Softmax()
 # -- two identities the chapter numbers: (2.6) and (2.12) -----------------------------------------------
 
 
+def logit():
+    r"""(2.4): the sigmoid undoes the log-odds, :math:`\sigma\big(\ln\frac{p}{1-p}\big) = p` for :math:`0 < p < 1`."""
+    p = notation.symbol("p", positive=True)
+    odds = log(p / Plus(1, -p))
+    lines = chain(sigma(odds), 1 / (1 + exp(-odds, evaluate=False)), 1 / (1 + Plus(1, -p) / p), p)
+    lines[0] = Step(sigma(odds), lines[0].rhs, given=r"0 < p < 1")
+    return derive("logit", "activations", lines, Step(sigma(odds), p))
+
+
 def tanh_sigmoid():
     r"""(2.6): :math:`\tanh(z) = 2\sigma(2z) - 1`, by multiplying numerator and denominator by :math:`e^{-z}`."""
     e2 = exp(-2 * z)

@@ -110,6 +110,7 @@ ENTRIES: tuple[Entry, ...] = (
     E("j", "j", "index of the sum in the softmax's denominator", "softmax 分母中求和的下标", scope=("softmax_shift",)),
     E("p", "p", r"a probability $p_k$ of one distribution (the data's)", r"一个分布（数据的分布）的概率 $p_k$",
       scope=("cross_entropy_kl",)),
+    E("p", "p", r"a probability, the sigmoid's output", r"一个概率，即 sigmoid 的输出", scope=("logit",)),
     E("q", "q", r"a probability $q_k$ of another distribution (the model's)", r"另一个分布（模型的分布）的概率 $q_k$",
       scope=("cross_entropy_kl",)),
 )
