@@ -47,7 +47,8 @@ def _display(tex: str) -> str:
 
 #: equation numbers of the derivations a chapter numbers; the tag goes on the steps fragment, which
 #: that chapter includes in both languages (a typed equation would otherwise carry the number)
-TAGS = {"weight_decay": "8.9", "sample_variance": "6.5"}
+TAGS = {"linear_collapse": "1.14", "logit": "2.4", "tanh_sigmoid": "2.6", "softmax_shift": "2.12",
+        "cross_entropy_kl": "4.10", "sample_variance": "6.5", "weight_decay": "8.9"}
 
 
 def render(name: str) -> dict[str, str]:

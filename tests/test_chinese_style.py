@@ -146,6 +146,10 @@ def test_full_width_brackets_hold_full_width_punctuation(page):
     assert not found, report(found, "half-width punctuation inside full-width brackets")
 
 
+
+# 「相差 N 倍」 and 「小 N 倍」 do not say which way the ratio goes (is 相差 2 倍 a ratio of 2 or 3?),
+# and a quantity cannot be "N times smaller": write 「A 是 B 的 N 倍」, 「只有 B 的 α 倍」 or
+# 「缩小为原来的几分之几」 (the usage of d2l-zh). 「小倍数」 and 「倍数」 are fine.
 GROUPED = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])")
 COMPUTED = re.compile(r"\{\{(.*?)\}\}", re.S)
 SPEC = re.compile(r":([^:{}\[\]\"'()]*)\}")
@@ -185,17 +189,18 @@ def test_no_e_notation_in_prose(page):
     assert not found, report(found, "e-notation in Chinese prose")
 
 
-SHRUNK_BY_A_MULTIPLE = re.compile(
-    r"(?:缩小|减少|降低|减小|变小|下降|(?<![大多最])小|(?<!最)低|(?<![至多])少)了?(?:约|大约)?"
-    r"(?:多少|[\s0-9.一二三四五六七八九十百千万几])*倍(?!数)")
+MULTIPLE_WITHOUT_DIRECTION = re.compile(
+    r"(?:相差|缩小|减少|降低|减小|变小|下降|(?<![大多最])小|(?<!最)低|(?<![至多])少)了?(?:约|大约)?"
+    r"(?:多少|[\s0-9.一二两三四五六七八九十百千万几])*倍(?!数)")
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_no_decrease_stated_as_a_multiple(page):
-    """「只有原来的 α 倍」「缩小为原来的十分之一」, not 「小 α 倍」「缩小多少倍」 (a decrease is not a multiple)."""
+def test_multiples_say_which_way(page):
+    """「是前者的 1.6 倍」「只有原来的 α 倍」「缩小为原来的十分之一」, not 「相差 1.6 倍」「小 α 倍」
+    「缩小多少倍」: a multiple says of what, and a decrease is not a multiple (d2l-zh's usage)."""
     found = [f"docs/zh/{page}:{n}: {line[max(0, m.start() - 12):m.end()].strip()}"
-             for n, line in prose_lines(ZH / page) for m in SHRUNK_BY_A_MULTIPLE.finditer(line)]
-    assert not found, report(found, "a decrease stated as 「小/缩小……倍」")
+             for n, line in prose_lines(ZH / page) for m in MULTIPLE_WITHOUT_DIRECTION.finditer(line)]
+    assert not found, report(found, "a multiple that does not say which way (「相差/小/缩小……倍」)")
 
 
 # --- the same facts in both editions -----------------------------------------------------------
@@ -232,10 +237,11 @@ def test_the_checks_catch_what_they_are_for():
     specs = [spec for _, _, spec in format_specs('{{ f"{n:,}" }} {{ f"{x[:, 3].max():.0%}" }} {{ f"{y:.1e}" }}')]
     assert specs == [",", ".0%", ".1e"]
     assert E_NOTATION.search("误差 4.5e-05") and not E_NOTATION.search("z = 4.5 和 e5")
-    shrunk = [prose(s) for s in ("比活着的单元小 $\\alpha$ 倍", "标准差每层缩小多少倍", "降低了 3 倍")]
-    assert all(SHRUNK_BY_A_MULTIPLE.search(s) for s in shrunk)
-    kept = [prose(s) for s in ("只有活着单元的 $\\alpha$ 倍", "开销只是前向传播的一个小倍数", "至少 3 倍", "快 {{ x }} 倍")]
-    assert not any(SHRUNK_BY_A_MULTIPLE.search(s) for s in kept)
+    wrong = [prose(s) for s in ("比活着的单元小 $\\alpha$ 倍", "标准差每层缩小多少倍", "降低了 3 倍", "相差 {{ x }} 倍")]
+    assert all(MULTIPLE_WITHOUT_DIRECTION.search(s) for s in wrong)
+    kept = [prose(s) for s in ("只有活着单元的 $\\alpha$ 倍", "开销只是前向传播的一个小倍数", "至少 3 倍", "快 {{ x }} 倍",
+                               "缩小同样的倍数")]
+    assert not any(MULTIPLE_WITHOUT_DIRECTION.search(s) for s in kept)
     assert spelling_pattern("He 初始化").search("用 He初始化") and spelling_pattern("He 初始化").search("he 初始化")
     assert not spelling_pattern("He 初始化").search("the 初始化")
 

@@ -23,7 +23,7 @@ import sympy as sp
 from sympy import Derivative, Piecewise, exp, log
 
 from . import notation
-from .core import DerivationError, Phi, Plus, Step, Times, chain, derive, display_function, explicit, label, phi, prove_equal, sigma, to_latex
+from .core import DerivationError, Phi, Plus, Step, Times, chain, derive, display_function, expand_sums, explicit, label, phi, prove_equal, sigma, to_latex
 
 z = notation.symbol("z", real=True)
 alpha = notation.symbol("alpha", positive=True)     # local meaning here: the negative slope, ELU's scale
@@ -266,6 +266,51 @@ class Softmax:
 
 
 SOFTMAX = Softmax()
+
+# -- two identities the chapter numbers: (2.6) and (2.12) -----------------------------------------------
+
+
+def logit():
+    r"""(2.4): the sigmoid undoes the log-odds, :math:`\sigma\big(\ln\frac{p}{1-p}\big) = p` for :math:`0 < p < 1`."""
+    p = notation.symbol("p", positive=True)
+    odds = log(p / Plus(1, -p))
+    lines = chain(sigma(odds), 1 / (1 + exp(-odds, evaluate=False)), 1 / (1 + Plus(1, -p) / p), p)
+    lines[0] = Step(sigma(odds), lines[0].rhs, given=r"0 < p < 1")
+    return derive("logit", "activations", lines, Step(sigma(odds), p))
+
+
+def tanh_sigmoid():
+    r"""(2.6): :math:`\tanh(z) = 2\sigma(2z) - 1`, by multiplying numerator and denominator by :math:`e^{-z}`."""
+    e2 = exp(-2 * z)
+    lines = chain(tanh(z), _num / _den, Plus(1, -e2) / Plus(1, e2), Plus(2 / Plus(1, e2), -1),
+                  Plus(Times(2, sigma(2 * z)), -1))
+    return derive("tanh_sigmoid", "activations", lines, Step(tanh(z), Plus(Times(2, sigma(2 * z)), -1)))
+
+
+def _sums_equal(left, right) -> bool:
+    """Equality of two quotients of sums: every sum split into its terms, factors free of the index pulled out."""
+    return sp.simplify(expand_sums(explicit(left)) - expand_sums(explicit(right))) == 0
+
+
+def softmax_shift():
+    r"""(2.12): adding :math:`c` to every logit multiplies every exponential by :math:`e^c`, which cancels."""
+    classes = notation.symbol("K", integer=True, positive=True)
+    k, j = (notation.symbol(name, integer=True, positive=True) for name in ("k", "j"))
+    c = notation.symbol("c", real=True)
+    logit = notation.indexed("z", real=True)
+
+    def ratio(top, terms):
+        return top / sp.Sum(terms, (j, 1, classes))
+
+    shifted_value = ratio(exp(Plus(logit[k], c)), exp(Plus(logit[j], c)))
+    plain_value = ratio(exp(logit[k]), exp(logit[j]))
+    shifted = label(r"\operatorname{softmax}\left(z + c\,\mathbf{1}\right)_{k}", shifted_value, "softmax(z + c1)_k")
+    plain = label(r"\operatorname{softmax}\left(z\right)_{k}", plain_value, "softmax(z)_k")
+    lines = chain(shifted, shifted_value,
+                  Times(exp(c), exp(logit[k])) / Times(exp(c), sp.Sum(exp(logit[j]), (j, 1, classes))),
+                  plain_value, plain, check=_sums_equal)
+    return derive("softmax_shift", "activations", lines, Step(shifted, plain, check=_sums_equal))
+
 
 # -- PReLU's learnable slope -------------------------------------------------------------------------------
 

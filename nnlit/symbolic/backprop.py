@@ -16,7 +16,7 @@ import sympy as sp
 from sympy import Derivative
 
 from . import losses, notation
-from .core import Dot, Plus, Step, Times, chain, derive, explicit, label, sigma
+from .core import Dot, MatPlus, Plus, Step, Times, chain, derive, explicit, label, sigma
 
 GROUP = "backprop"
 
@@ -301,5 +301,43 @@ def two_layer():
     return derive("two_layer", GROUP, lines, result, net=net, gradients=d)
 
 
-DERIVATIONS = {"computation_graph": computation_graph, "logistic_neuron": logistic_neuron,
+# -- chapter 1: linear layers collapse -----------------------------------------------------------------------
+
+
+def linear_collapse():
+    r"""(1.14): three layers without activation are one, :math:`W x + b`, with :math:`W = W^{[3]} W^{[2]} W^{[1]}`.
+
+    Checked entry by entry on explicit 2-2-2-1 matrices, as every matrix claim of the book.
+    """
+    shapes = {"x": (2, 1), "W^{[1]}": (2, 2), "b^{[1]}": (2, 1), "W^{[2]}": (2, 2), "b^{[2]}": (2, 1),
+              "W^{[3]}": (1, 2), "b^{[3]}": (1, 1), "W": (1, 2), "b": (1, 1)}
+    M = {name: notation.matrix(name, *shape) for name, shape in shapes.items()}
+    x, W1, b1, W2, b2, W3, b3, W, b = M.values()
+
+    def plus(*terms):
+        return MatPlus(*terms, evaluate=False)
+
+    def times(*factors):
+        return sp.MatMul(*factors, evaluate=False)
+
+    collapsed = {W: times(W3, W2, W1), b: plus(times(W3, W2, b1), times(W3, b2), b3)}
+    entries = {M[name]: sp.ImmutableMatrix(symbols_matrix(name, *shape, real=True))
+               for name, shape in shapes.items() if name not in ("W", "b")}
+
+    def same_entries(left, right) -> bool:
+        def written_out(e):
+            return sp.Matrix(e.subs(collapsed).subs(entries).doit())
+        left, right = written_out(left), written_out(right)
+        return left.shape == right.shape and all(sp.expand(p - q) == 0 for p, q in zip(left, right))
+
+    network = plus(times(W3, plus(times(W2, plus(times(W1, x), b1)), b2)), b3)
+    lines = chain(network,
+                  plus(times(W3, W2, W1, x), times(W3, W2, b1), times(W3, b2), b3),
+                  plus(times(W, x), b), check=same_entries)
+    lines[-1] = Step(None, lines[-1].rhs, check=same_entries,
+                     given=r"W = W^{[3]} W^{[2]} W^{[1]},\ b = W^{[3]} W^{[2]} b^{[1]} + W^{[3]} b^{[2]} + b^{[3]}")
+    return derive("linear_collapse", GROUP, lines, Step(network, plus(times(W, x), b), check=same_entries))
+
+
+DERIVATIONS = {"linear_collapse": linear_collapse, "computation_graph": computation_graph, "logistic_neuron": logistic_neuron,
                "dense_layer": dense_layer, "two_layer": two_layer}

@@ -158,6 +158,10 @@ class Times(sp.Function):
         return "*".join(f"({printer._print(a)})" for a in self.args)
 
 
+class MatPlus(sp.MatAdd):
+    """A sum of matrices printed term by term, in the order given (build it with ``evaluate=False``)."""
+
+
 class Dot(Times):
     r"""A product printed with :math:`\cdot` between all its factors."""
 
@@ -561,6 +565,9 @@ class BookLatexPrinter(LatexPrinter):
         if power == 2:
             return self._print_HadamardProduct(sp.HadamardProduct(base, base, evaluate=False))
         return rf"{{{self._print(base)}}}^{{\odot {self._print(power)}}}"
+
+    def _print_MatPlus(self, expr):
+        return " + ".join(self._print(t) for t in expr.args)
 
     def _print_OneMatrix(self, expr):
         # a column of ones sums the rows it multiplies; a matrix of ones is the number 1, entry by entry

@@ -255,5 +255,25 @@ def laplace():
     return _mle("mle_laplace", p(y_i, yh_i), log_p, per_example, J, model, c=log(2 * b), k=1 / b)
 
 
-DERIVATIONS = {"mle_bernoulli": bernoulli, "mle_categorical": categorical, "mle_gaussian": gaussian,
+def cross_entropy_kl():
+    r"""(4.10): :math:`H(p, q) = H(p) + D_{\mathrm{KL}}(p \,\|\, q)`, from :math:`\log q_k = \log p_k - \log(p_k / q_k)`."""
+    classes = notation.symbol("K", integer=True, positive=True)
+    k = notation.symbol("k", integer=True, positive=True)
+    p, q = notation.indexed("p", positive=True), notation.indexed("q", positive=True)
+
+    def over_classes(term):
+        return sp.Sum(term, (k, 1, classes))
+
+    cross = label(r"H\left(p, q\right)", -over_classes(Times(p[k], log(q[k]))), "H(p, q)")
+    entropy = label(r"H\left(p\right)", -over_classes(Times(p[k], log(p[k]))), "H(p)")
+    divergence = label(r"D_{\mathrm{KL}}\left(p \,\|\, q\right)", over_classes(Times(p[k], log(p[k] / q[k]))),
+                       "D_KL(p || q)")
+    lines = chain(cross, -over_classes(Times(p[k], log(q[k]))),
+                  -over_classes(Times(p[k], Plus(log(p[k]), -log(p[k] / q[k])))),
+                  Plus(-over_classes(Times(p[k], log(p[k]))), over_classes(Times(p[k], log(p[k] / q[k])))),
+                  Plus(entropy, divergence), check=positive_log_equal)
+    return derive("cross_entropy_kl", GROUP, lines, Step(cross, Plus(entropy, divergence), check=positive_log_equal))
+
+
+DERIVATIONS = {"mle_bernoulli": bernoulli, "cross_entropy_kl": cross_entropy_kl, "mle_categorical": categorical, "mle_gaussian": gaussian,
                "mle_gaussian_variance": gaussian_variance, "mle_laplace": laplace}

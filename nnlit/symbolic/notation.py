@@ -50,6 +50,7 @@ ENTRIES: tuple[Entry, ...] = (
     E("n_in", r"n_{in}", "fan-in: inputs of a layer", "扇入：层的输入个数"),
     E("n_out", r"n_{out}", "fan-out: outputs of a layer", "扇出：层的输出个数"),
     E("i", "i", "index of an example", "样本的下标"),
+    E("K", "K", "number of classes", "类别数"),
     E("k", "k", "index of a class, an input or a step", "类别、输入或步的下标"),
     E("t", "t", "step number of an optimizer", "优化器的步数"),
     E("x", "x", "an input (entry of $X$)", "输入（$X$ 的元素）"),
@@ -106,6 +107,13 @@ ENTRIES: tuple[Entry, ...] = (
       scope=("symmetry",)),
     E("c", "c", r"the repeated entry of $b^{[1]}$", r"$b^{[1]}$ 中重复的元素", scope=("symmetry",)),
     E("r", "r", r"the repeated entry of $W^{[2]}$", r"$W^{[2]}$ 中重复的元素", scope=("symmetry",)),
+    E("c", "c", "a constant added to every logit", "加到每个 logit 上的同一个常数", scope=("softmax_shift",)),
+    E("j", "j", "index of the sum in the softmax's denominator", "softmax 分母中求和的下标", scope=("softmax_shift",)),
+    E("p", "p", r"a probability $p_k$ of one distribution (the data's)", r"一个分布（数据的分布）的概率 $p_k$",
+      scope=("cross_entropy_kl",)),
+    E("p", "p", r"a probability, the sigmoid's output", r"一个概率，即 sigmoid 的输出", scope=("logit",)),
+    E("q", "q", r"a probability $q_k$ of another distribution (the model's)", r"另一个分布（模型的分布）的概率 $q_k$",
+      scope=("cross_entropy_kl",)),
 )
 del E
 

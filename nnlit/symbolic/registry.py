@@ -21,7 +21,8 @@ def _register(group: str, functions: dict) -> None:
 
 
 _register("activations", {**{name: a.derivation for name, a in activations.ACTIVATIONS.items()},
-                          "prelu_alpha": activations.prelu_alpha})
+                          "prelu_alpha": activations.prelu_alpha, "logit": activations.logit, "tanh_sigmoid": activations.tanh_sigmoid,
+                          "softmax_shift": activations.softmax_shift})
 _register("losses", losses.loss_derivations())
 _register(likelihood.GROUP, likelihood.DERIVATIONS)
 _register(backprop.GROUP, backprop.DERIVATIONS)
