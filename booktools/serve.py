@@ -244,7 +244,7 @@ class Builder:
                 changed, self.pending = self.pending, set()
                 carried, self.carry = self.carry, set()
             if changed or carried:
-                if any(p.is_relative_to(ROOT / "nnlit") or "derivations" in p.parts for p in changed):
+                if any(derivations_depend_on(p) for p in changed):
                     self.check_derivations = self.gates
                 wanted = set(editions_affected(changed) if changed else []) | carried
                 self.build([lang for lang in EDITIONS if lang in wanted])
@@ -334,6 +334,16 @@ class Builder:
             log.warning("%s", problem)
         with self.state.lock:
             self.state.derivation_warnings = problems
+
+
+# What the derivation fragments are made from: nnlit.symbolic imports nothing else of nnlit.
+DERIVATION_SOURCES = ("nnlit/symbolic", "nnlit/derive.py", "nnlit/derivations")
+
+
+def derivations_depend_on(path: Path) -> bool:
+    """Whether a change to ``path`` can make the derivation fragments stale (then the slow
+    SymPy gate runs again); an edit elsewhere in the package cannot."""
+    return any(path.is_relative_to(ROOT / source) for source in DERIVATION_SOURCES)
 
 
 def _importable(name: str) -> bool:

@@ -171,3 +171,30 @@ def test_a_build_that_runs_chapters_is_left_to_finish(tmp_path):
     builder.changed(Path(__file__).resolve().parent.parent / "docs" / "en" / "01-neuron.md")
     worker.join(timeout=30)
     assert not builder.carry and builder.state.versions["en"] == 1
+
+
+def test_only_changes_to_what_the_derivations_are_made_of_rerun_the_sympy_gate():
+    from booktools.serve import ROOT, derivations_depend_on
+
+    assert derivations_depend_on(ROOT / "nnlit" / "symbolic" / "initialization.py")
+    assert derivations_depend_on(ROOT / "nnlit" / "derive.py")
+    assert derivations_depend_on(ROOT / "nnlit" / "derivations" / "initialization" / "he.md")
+    assert not derivations_depend_on(ROOT / "nnlit" / "book.py")
+    assert not derivations_depend_on(ROOT / "docs" / "en" / "01-neuron.md")
+
+
+def test_nnlit_symbolic_imports_nothing_else_of_nnlit():
+    """What derivations_depend_on assumes: the fragments come from nnlit.symbolic alone."""
+    import ast
+
+    root = Path(__file__).resolve().parent.parent / "nnlit" / "symbolic"
+    outside = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.level >= 2 or (node.module or "").startswith("nnlit.")
+                                                     and not node.module.startswith("nnlit.symbolic")):
+                outside.append(f"{path.name}: from {'.' * node.level}{node.module or ''}")
+            if isinstance(node, ast.Import):
+                outside += [f"{path.name}: import {a.name}" for a in node.names
+                            if a.name.startswith("nnlit.") and not a.name.startswith("nnlit.symbolic")]
+    assert not outside, outside
