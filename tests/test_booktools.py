@@ -334,10 +334,19 @@ def test_each_edition_writes_its_own_description_into_the_figure(tmp_path):
     pages = {lang: chapters.render(chapter, [[figure]], "ch", "Download", lang) for lang in ("en", "zh")}
     assert r"![A \[dot\].](ch.figures/" in pages["en"].markdown
     assert "![一个点。](ch.figures/" in pages["zh"].markdown
-    assert "width=1 height=1 data-text-px=12.5 }" in pages["zh"].markdown
+    assert 'width=1 height=1 data-text-px=12.5 style="min-width: 1px" }' in pages["zh"].markdown
     code = [c for c in pages["zh"].notebook.cells if c.cell_type == "code"]
     assert code[-1].outputs[0]["data"]["text/plain"] == "一个点。"      # the notebook reads in its edition's language
     assert ALT_MIME not in code[-1].outputs[0]["data"]
+
+
+def test_a_figure_is_never_shown_so_narrow_that_its_text_falls_under_9_px():
+    from booktools.figures import size_attrs
+
+    assert size_attrs(640, 360, 13.89) == 'width=640 height=360 data-text-px=13.89 style="min-width: 415px"'
+    assert size_attrs(400, 300, 20.0).endswith('style="min-width: 180px"')   # 180 * 20 / 400 = 9 px
+    assert size_attrs(300, 200, 6.0).endswith('style="min-width: 300px"')    # never wider than drawn
+    assert size_attrs(300, 200, None) == "width=300 height=200"
 
 
 def test_a_figure_without_a_description_fails_the_build(tmp_path):
