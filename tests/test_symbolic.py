@@ -176,3 +176,17 @@ def test_the_likelihood_check_compares_sums_term_by_term_and_refuses_a_wrong_ste
                                  over_examples(its_log - y_i) + over_examples(y_i))
     assert not lk.positive_log_equal(over_examples(sp.log(density)), over_examples(its_log) + lk.m)
     assert not lk.positive_log_equal(over_examples(sp.log(density)), over_examples(its_log + y_i / v_i))
+
+
+def test_relu_moments_by_the_half_line_agree_with_sympy_stats_own_integral():
+    """initialization._stats takes E[max(0, Z)^p] over Z > 0; it is the same number."""
+    import sympy as sp
+    from sympy import stats
+
+    from nnlit.symbolic.initialization import _stats
+
+    s = sp.Symbol("s", positive=True)
+    Z = stats.Normal("Z", 0, s)
+    for p in (1, 2):
+        assert sp.simplify(_stats("E", sp.Max(0, Z) ** p) - stats.E(sp.Max(0, Z) ** p)) == 0
+    assert _stats("E", sp.Max(0, Z) ** 2) == s**2 / 2 and _stats("E", sp.Max(0, Z) ** 2) != s**2

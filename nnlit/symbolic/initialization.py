@@ -198,7 +198,21 @@ def stats_value(expr, variables: dict):
 def _stats(what: str, expr):
     from sympy import stats
     with bounded():
+        positive_part = _positive_part_power(expr) if what == "E" else None
+        if positive_part is not None:
+            # E[max(0, X)^p] = E[X^p | X > 0] P(X > 0): one smooth integral over the half-line,
+            # where SymPy's integral of the piecewise max takes seconds
+            X, p = positive_part
+            return stats.E(X**p, X > 0) * stats.P(X > 0)
         return getattr(stats, what)(expr)
+
+
+def _positive_part_power(expr):
+    r"""``(X, p)`` when ``expr`` is :math:`\max(0, X)^p` (a power of ReLU), else ``None``."""
+    base, power = expr.as_base_exp()
+    if isinstance(base, sp.Max) and len(base.args) == 2 and 0 in base.args and power.is_positive:
+        return next(a for a in base.args if a != 0), power
+    return None
 
 
 def by_stats(variables: dict):
