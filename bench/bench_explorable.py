@@ -13,31 +13,13 @@
 from __future__ import annotations
 
 import argparse
-import html
-import json
 import os
-import re
 import sys
 from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-FRAMES = re.compile(r'<figure class="nnlit-explorable"[^>]*?data-frames="([^"]*)"')
-
-
-def page_weights(site: Path) -> list[tuple[str, int, int]]:
-    """(page, frames, bytes) for every explorable figure of the built site."""
-    rows = []
-    for page in sorted(site.glob("**/index.html")):
-        for match in FRAMES.finditer(page.read_text(encoding="utf-8")):
-            frames = json.loads(html.unescape(match.group(1)))
-            folder = page.parent.parent / f"{page.parent.name}.figures"
-            rows.append((str(page.parent.relative_to(site)), len(frames),
-                         sum((folder / f["src"]).stat().st_size for f in frames)))
-    return rows
-
 
 def cell_seconds(chapter_path: Path) -> list[tuple[int, float]]:
     """(cell index, seconds) of every code cell of the chapter that makes an explorable figure."""
@@ -65,6 +47,8 @@ def main() -> None:
     parser.add_argument("--site", type=Path, default=ROOT / "site")
     args = parser.parse_args()
     print(f"{'page':<36} {'frames':>6} {'kB':>7}")
+    from booktools.explorable import page_weights
+
     for page, count, size in page_weights(args.site):
         print(f"{page:<36} {count:>6} {size / 1000:>7.0f}")
     print(f"\n{'chapter':<36} {'cell':>6} {'seconds':>8}")

@@ -14,6 +14,8 @@ import hashlib
 import html
 import itertools
 import json
+import re
+from pathlib import Path
 
 from nnlit.book import MIN_TEXT_KEY
 from nnlit.explore import MIME
@@ -110,3 +112,18 @@ def _setting_text(labels: list[dict], at: list[int], lang: str) -> str:
 
 def _attr(value) -> str:
     return html.escape(json.dumps(value, ensure_ascii=False), quote=True)
+
+
+FIGURE = re.compile(r'<figure class="nnlit-explorable"[^>]*?data-frames="([^"]*)"')
+
+
+def page_weights(site: Path) -> list[tuple[str, int, int]]:
+    """(page, frames, bytes of all its frames) for every explorable figure of a built site."""
+    rows = []
+    for page in sorted(site.glob("**/index.html")):
+        for match in FIGURE.finditer(page.read_text(encoding="utf-8")):
+            frames = json.loads(html.unescape(match.group(1)))
+            folder = page.parent.parent / f"{page.parent.name}.figures"
+            rows.append((str(page.parent.relative_to(site)), len(frames),
+                         sum((folder / f["src"]).stat().st_size for f in frames)))
+    return rows

@@ -134,11 +134,6 @@ class Explorable:
             self._frames[at] = _encode(drawn)
         return self._frames[at]
 
-    def caption(self, at: tuple[int, ...], lang: str) -> str:
-        """The setting in words, as the print page names it: ``learning rate α = 0.5``."""
-        return "; ".join(f"{c.en if lang == 'en' else c.zh} = {c.label_of(i, lang)}"
-                         for c, i in zip(self.controls, at))
-
     def bundle(self) -> dict:
         """Every frame, for the book's page; the shown one as a plain figure for anything else."""
         frames = [dict(self.frame_at(at), at=list(at)) for at in self.settings()]

@@ -157,14 +157,7 @@ def test_every_explorable_figure_comes_from_the_chapters_cached_outputs(built_si
 
 @pytest.mark.site
 def test_explorable_figures_weigh_a_few_hundred_kB_at_most(built_site):
-    weights = {}
-    for page in sorted(built_site.glob("**/index.html")):
-        for match in re.finditer(r'<figure class="nnlit-explorable"[^>]*?data-frames="([^"]*)"',
-                                 page.read_text(encoding="utf-8")):
-            frames = json.loads(html.unescape(match.group(1)))
-            folder = page.parent.parent / f"{page.parent.name}.figures"
-            weights[f"{page.parent.relative_to(built_site)} #{len(weights)}"] = sum(
-                (folder / f["src"]).stat().st_size for f in frames) / 1000
+    weights = {f"{where} #{k}": size / 1000 for k, (where, _, size) in enumerate(page.page_weights(built_site))}
     print({k: round(v) for k, v in weights.items()})
     assert len(weights) >= 10, weights  # five figures, two editions
     heavy = {k: v for k, v in weights.items() if v > MAX_FIGURE_KB}
