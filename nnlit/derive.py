@@ -47,8 +47,9 @@ def _display(tex: str) -> str:
 
 #: equation numbers of the derivations a chapter numbers; the tag goes on the steps fragment, which
 #: that chapter includes in both languages (a typed equation would otherwise carry the number)
-TAGS = {"linear_collapse": "1.14", "logit": "2.4", "tanh_sigmoid": "2.6", "softmax_shift": "2.12",
-        "cross_entropy_kl": "4.10", "sample_variance": "6.5", "weight_decay": "8.9"}
+TAGS = {"bias_column": "1.8", "linear_collapse": "1.14", "logit": "2.4", "tanh_sigmoid": "2.6", "softmax_shift": "2.12",
+        "bce_cases": "3.5", "cce_one_hot": "3.6", "nll_cost": "4.3", "categorical_one_hot": "4.7", "cross_entropy_kl": "4.10",
+        "sample_variance": "6.5", "decision_boundary": "7.5", "parameter_count": "7.6", "weight_decay": "8.9"}
 
 
 def render(name: str) -> dict[str, str]:

@@ -190,3 +190,61 @@ def test_relu_moments_by_the_half_line_agree_with_sympy_stats_own_integral():
     for p in (1, 2):
         assert sp.simplify(_stats("E", sp.Max(0, Z) ** p) - stats.E(sp.Max(0, Z) ** p)) == 0
     assert _stats("E", sp.Max(0, Z) ** 2) == s**2 / 2 and _stats("E", sp.Max(0, Z) ** 2) != s**2
+
+
+# -- the one-line consequences the chapters used to type: each check refuses the slip a reader might make ------
+
+
+def _refused(name: str, line: int, wrong) -> bool:
+    """Whether line ``line`` (1-based) of derivation ``name`` would refuse ``wrong`` as its right-hand side."""
+    d = derivation(name)
+    step = d.steps[line - 1]
+    left = step.lhs if step.lhs is not None else d.steps[line - 2].rhs
+    assert step.holds(left)
+    return not Step(step.lhs, wrong, step.rel, step.check, step.var, step.cases, step.where, step.given).holds(left)
+
+
+def test_the_bias_column_refuses_a_wrong_sign_or_a_transposed_weight():
+    Wa, bias = derivation("bias_column").steps[-1].rhs.args
+    W, a = Wa.args
+    assert _refused("bias_column", 4, sp.MatAdd(Wa, -bias))
+    assert _refused("bias_column", 4, sp.MatMul(W, a))
+
+
+def test_the_correct_label_cases_refuse_swapped_probabilities():
+    d = derivation("bce_cases")
+    y, p = sp.Symbol("y", real=True), sp.Symbol("p", positive=True)
+    yhat = sp.Symbol("yhat", positive=True)
+    swapped = Step(d.steps[-1].lhs, -sp.log(p), cases=({y: 1, p: 1 - yhat}, {y: 0, p: yhat}))
+    assert d.steps[-1].holds(d.steps[-1].lhs) and not swapped.holds(swapped.lhs)
+    assert _refused("bce_cases", 2, -sp.log(1 - yhat))
+
+
+def test_a_one_hot_label_selects_the_correct_class_and_no_other():
+    k, c = sp.Symbol("k", integer=True, positive=True), sp.Symbol("c", integer=True, positive=True)
+    yhat = sp.IndexedBase("yhat", positive=True)
+    a = sp.IndexedBase("a", positive=True)
+    assert _refused("cce_one_hot", 2, -sp.log(yhat[1]))           # always the first class
+    assert _refused("cce_one_hot", 2, sp.log(yhat[c]))            # the sign lost
+    assert _refused("categorical_one_hot", 2, a[1])
+    assert _refused("categorical_one_hot", 2, 1 - a[c])
+
+
+def test_the_decision_boundary_refuses_the_wrong_half_plane():
+    z = sp.Symbol("z", real=True)
+    assert _refused("decision_boundary", 4, z < 0)
+    assert _refused("decision_boundary", 3, sp.exp(-z) > 1)
+    assert _refused("decision_boundary", 5, sp.Eq(z, sp.Rational(1, 2)))
+
+
+def test_the_parameter_count_refuses_forgotten_biases():
+    n_x, n_h, n_y = (sp.Symbol(n, integer=True, positive=True) for n in ("n_x", "n_h", "n_y"))
+    assert _refused("parameter_count", 2, n_h * n_x + n_y * n_h)
+    assert _refused("parameter_count", 2, n_h * (n_x + 1) + n_y * n_h)
+    assert derivation("parameter_count").values["count"].subs({n_x: 2, n_h: 4, n_y: 1}) == 17
+
+
+def test_the_negative_log_likelihood_keeps_its_sign():
+    d = derivation("nll_cost")
+    last = d.steps[-1]
+    assert _refused("nll_cost", len(d.steps), -last.rhs)

@@ -339,5 +339,37 @@ def linear_collapse():
     return derive("linear_collapse", GROUP, lines, Step(network, plus(times(W, x), b), check=same_entries))
 
 
-DERIVATIONS = {"linear_collapse": linear_collapse, "computation_graph": computation_graph, "logistic_neuron": logistic_neuron,
+def bias_column():
+    r"""(1.8): the course's :math:`\Theta^{(l)} = [\,b^{[l]}\ W^{[l]}\,]` applied to :math:`[1;\ a^{[l-1]}]`
+    is :math:`W^{[l]} a^{[l-1]} + b^{[l]}`: the bias is the weight of an input that is always 1.
+
+    Checked entry by entry on a layer of 2 units with 3 inputs; nothing depends on those sizes.
+    """
+    units, inputs = 2, 3
+    W = notation.matrix("W^{[l]}", units, inputs)
+    b = notation.matrix("b^{[l]}", units, 1)
+    a = notation.matrix("a^{[l-1]}", inputs, 1)
+    Theta = notation.matrix("Theta^{(l)}", units, inputs + 1)
+    glued = sp.BlockMatrix([[b, W]])
+    entries = {M: sp.ImmutableMatrix(symbols_matrix(M.name, *M.shape, real=True)) for M in (W, b, a)}
+    entries[Theta] = sp.ImmutableMatrix(glued.subs(entries).as_explicit())
+    def same_entries(left, right) -> bool:
+        def written_out(e):
+            return sp.Matrix(explicit(e, evaluate=False).subs(entries).doit().as_explicit())
+        left, right = written_out(left), written_out(right)
+        return left.shape == right.shape and all(sp.expand(p - q) == 0 for p, q in zip(left, right))
+
+    def product(*factors):
+        return sp.MatMul(*factors, evaluate=False)
+
+    one_and_a = sp.BlockMatrix([[sp.OneMatrix(1, 1)], [a]])
+    block_product = label(r"b^{[l]} \cdot 1 + W^{[l]} a^{[l-1]}", product(b, sp.OneMatrix(1, 1)) + product(W, a))
+    lines = [Step(Theta, glued, check=same_entries)]
+    lines += chain(product(Theta, one_and_a), product(glued, one_and_a), block_product,
+                   MatPlus(product(W, a), b, evaluate=False), check=same_entries)
+    return derive("bias_column", GROUP, lines,
+                  Step(product(Theta, one_and_a), MatPlus(product(W, a), b, evaluate=False), check=same_entries))
+
+
+DERIVATIONS = {"bias_column": bias_column, "linear_collapse": linear_collapse, "computation_graph": computation_graph, "logistic_neuron": logistic_neuron,
                "dense_layer": dense_layer, "two_layer": two_layer}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sympy as sp
-from sympy.printing.latex import LatexPrinter
+from sympy.printing.latex import LatexPrinter, greek_letters_set
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm
@@ -570,8 +570,15 @@ class BookLatexPrinter(LatexPrinter):
         return " + ".join(self._print(t) for t in expr.args)
 
     def _print_OneMatrix(self, expr):
-        # a column of ones sums the rows it multiplies; a matrix of ones is the number 1, entry by entry
-        return r"\mathbf{1}" if expr.shape[1] == 1 else "1"
+        # a column of ones sums the rows it multiplies; a matrix of ones (and a 1 x 1 block) is the number 1
+        return r"\mathbf{1}" if expr.shape[1] == 1 and expr.shape != (1, 1) else "1"
+
+    def _print_MatrixSymbol(self, expr):
+        # a Greek matrix (the course's Theta^{(l)}) prints as its letter, as a Greek Symbol does
+        head, sep, rest = expr.name.partition("^")
+        if head.lower() in greek_letters_set:
+            return rf"\{head}{sep}{rest}"
+        return super()._print_MatrixSymbol(expr)
 
     def _print_MatAdd(self, expr):
         terms = sorted(expr.args, key=lambda t: (t.could_extract_minus_sign(), not isinstance(t, sp.MatrixSymbol)))

@@ -342,7 +342,11 @@ def sample_variance():
     std = label(r"\operatorname{std}\left[\hat v\right]", sp.sqrt(Var(v_hat)), "std[v̂]")
     spread = Times(v, sp.Pow((kappa - 1) / N, sp.Rational(1, 2), evaluate=False))
     lines.append(Step(std, spread, check=lambda left, right: for_sizes(explicit(left)**2, explicit(right)**2)))
-    return derive("sample_variance", GROUP, lines, lines[-1], spread=var_w * sp.sqrt((fourth / var_w**2 - 1) / N))
+    # the proven last line as a function the cells call: standard_error(v, kappa, N)
+    kurtosis = notation.dummy("kappa", positive=True)
+    standard_error = sp.Lambda((var_w, kurtosis, N), explicit(spread).subs(explicit(kappa), kurtosis))
+    return derive("sample_variance", GROUP, lines, lines[-1], spread=var_w * sp.sqrt((fourth / var_w**2 - 1) / N),
+                  standard_error=standard_error)
 
 
 DERIVATIONS = {"variance_propagation": variance_propagation, "xavier": xavier, "xavier_uniform": xavier_uniform,

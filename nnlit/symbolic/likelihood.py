@@ -18,7 +18,7 @@ import sympy as sp
 from sympy import log
 
 from . import losses, notation
-from .core import DisplayFunction, Exp, over_sqrt, Plus, expand_sums, Step, Times, chain, derive, display_function, explicit, label, prove_equal
+from .core import DisplayFunction, Exp, over_sqrt, Paren, Plus, expand_sums, Step, Times, chain, derive, display_function, explicit, label, prove_equal
 
 GROUP = "likelihood"
 
@@ -275,5 +275,31 @@ def cross_entropy_kl():
     return derive("cross_entropy_kl", GROUP, lines, Step(cross, Plus(entropy, divergence), check=positive_log_equal))
 
 
+def nll_cost():
+    r"""(4.3): the cost is the mean negative log-likelihood, :math:`J(\theta) = -\frac1m \log L(\theta)
+    = \frac1m \sum_i \big(-\log p(y^{(i)} \mid x^{(i)}; \theta)\big)`, for any model :math:`p > 0`."""
+    model = sp.Function("p", positive=True)                 # any model: nothing is assumed but p > 0
+    p_i = density(sp.Lambda((i,), model(i)), r"p\left(y^{(i)} \mid x^{(i)}; \theta\right)")(i)
+    product = sp.Product(p_i, (i, 1, m))
+    L = label(r"L\left(\theta\right)", product, "L(θ)")
+    J = label(r"J\left(\theta\right)", Times(-1 / m, log(product)), "J(θ)")
+    lines = chain(J, Times(-1 / m, log(L)), Times(-1 / m, log(product)), Times(-1 / m, sp.Sum(log(p_i), (i, 1, m))),
+                  Times(1 / m, sp.Sum(Paren(-log(p_i)), (i, 1, m))), check=positive_log_equal)
+    return derive("nll_cost", GROUP, lines)
+
+
+def categorical_one_hot():
+    r"""(4.7): a one-hot label picks one factor of the categorical probability, :math:`\prod_k a_k^{y_k} = a_c`."""
+    k, K, c = (notation.symbol(name, integer=True, positive=True) for name in ("k", "K", "c"))
+    a_k, y_k = notation.indexed("a", positive=True)[k], notation.indexed("y", real=True)[k]
+    product = sp.Product(a_k**y_k, (k, 1, K))
+    p = label(r"p\left(y \mid a\right)", product, "p(y | a)")
+    selects = losses.for_every_one_hot(y_k, k, K, c)
+    lines = chain(p, product, check=selects)
+    lines.append(Step(None, a_k.subs(k, c), check=selects, given=losses.ONE_HOT))
+    return derive("categorical_one_hot", GROUP, lines, Step(p, lines[-1].rhs, check=selects, given=losses.ONE_HOT))
+
+
 DERIVATIONS = {"mle_bernoulli": bernoulli, "cross_entropy_kl": cross_entropy_kl, "mle_categorical": categorical, "mle_gaussian": gaussian,
-               "mle_gaussian_variance": gaussian_variance, "mle_laplace": laplace}
+               "mle_gaussian_variance": gaussian_variance, "mle_laplace": laplace, "categorical_one_hot": categorical_one_hot,
+               "nll_cost": nll_cost}

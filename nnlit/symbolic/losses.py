@@ -181,6 +181,53 @@ def softmax_ce():
     return derive("softmax_ce", "losses", lines, result, dz=explicit(dz), one_hot=one_hot)
 
 
+# -- what the cross-entropies reduce to for a given label ----------------------------------------------------
+
+#: how a one-hot label is written beside a line that uses it: a 1 at the correct class c, 0 elsewhere
+ONE_HOT = r"y_c = 1,\ y_{k \neq c} = 0"
+
+
+def for_every_one_hot(y_k, k, K, c):
+    """A check that ``left = right`` once ``y_k`` (indexed by ``k``) is one-hot at class ``c``,
+    for every number of classes ``K`` from 1 to 4 and every correct class: the lines hold for any ``K``."""
+    def check(left, right) -> bool:
+        for classes in range(1, 5):
+            for correct in range(1, classes + 1):
+                one_hot = {y_k.base[j]: int(j == correct) for j in range(1, classes + 1)}
+
+                def written_out(e):
+                    return sp.expand_log(explicit(e).subs({K: classes, c: correct}).doit().subs(one_hot), force=True)
+                if sp.expand(written_out(left) - written_out(right)) != 0:
+                    return False
+        return True
+    return check
+
+
+def bce_cases():
+    r"""(3.5): for :math:`y \in \{0, 1\}` the binary cross-entropy is :math:`-\log p`, with :math:`p` the
+    probability the model gives to the correct label: :math:`\hat y` if :math:`y = 1`, :math:`1 - \hat y` if :math:`y = 0`."""
+    yhat, p = notation.symbol("yhat", positive=True), notation.symbol("p", positive=True)
+    L = BINARY_CROSS_ENTROPY.L
+    correct = sp.Piecewise((yhat, sp.Eq(y, 1)), (Plus(1, -yhat), sp.Eq(y, 0)))
+    lines = chain(L(yhat, y), L.definition(yhat, y))
+    lines += chain(L(yhat, 1), -log(yhat))                 # one of the two terms is always zero
+    lines += chain(L(yhat, 0), -log(Plus(1, -yhat)))
+    lines.append(Step(L(yhat, y), -log(p), cases=({y: 1, p: yhat}, {y: 0, p: 1 - yhat}), given=sp.Eq(p, correct)))
+    return derive("bce_cases", "losses", lines, lines[-1])
+
+
+def cce_one_hot():
+    r"""(3.6): with a one-hot label, the cross-entropy is minus the log of the probability of the correct class,
+    :math:`-\sum_k y_k \log \hat y_k = -\log \hat y_c`."""
+    k, K, c = (notation.symbol(name, integer=True, positive=True) for name in ("k", "K", "c"))
+    y_k, yhat_k = notation.indexed("y", real=True)[k], notation.indexed("yhat", positive=True)[k]
+    loss = label(r"\mathcal{L}\left(\hat{\mathbf{y}}, \mathbf{y}\right)", -sp.Sum(y_k * log(yhat_k), (k, 1, K)), "L(ŷ, y)")
+    selects = for_every_one_hot(y_k, k, K, c)
+    lines = chain(loss, -sp.Sum(Times(y_k, log(yhat_k)), (k, 1, K)))
+    lines.append(Step(None, -log(yhat_k.subs(k, c)), check=selects, given=ONE_HOT))
+    return derive("cce_one_hot", "losses", lines, Step(loss, lines[-1].rhs, check=selects, given=ONE_HOT))
+
+
 def loss_derivations():
     return {**{name: loss.derivation for name, loss in LOSSES.items()},
-            "sigmoid_bce": sigmoid_bce, "softmax_ce": softmax_ce}
+            "sigmoid_bce": sigmoid_bce, "softmax_ce": softmax_ce, "bce_cases": bce_cases, "cce_one_hot": cce_one_hot}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from . import activations, backprop, descent, gradcheck, initialization, likelihood, losses
+from . import activations, backprop, descent, gradcheck, initialization, likelihood, losses, training
 
 DERIVATIONS: dict[str, tuple[str, object]] = {}
 
@@ -29,6 +29,7 @@ _register(backprop.GROUP, backprop.DERIVATIONS)
 _register(initialization.GROUP, initialization.DERIVATIONS)
 _register(gradcheck.GROUP, gradcheck.DERIVATIONS)
 _register(descent.GROUP, descent.DERIVATIONS)
+_register(training.GROUP, training.DERIVATIONS)
 
 
 @functools.cache
