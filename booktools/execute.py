@@ -168,6 +168,7 @@ def _execute(code_cells: list[str], label: str, key: str) -> list[list[dict]]:
     from nbclient.exceptions import CellExecutionError
     from traitlets.config import Config
 
+    started = time.monotonic()
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.v4.new_code_cell(src) for src in [PREAMBLE, *code_cells]]
@@ -189,7 +190,24 @@ def _execute(code_cells: list[str], label: str, key: str) -> list[list[dict]]:
     tmp = CACHE_DIR / f".{key}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(outputs), encoding="utf-8")
     tmp.replace(CACHE_DIR / f"{key}.json")
+    _seconds_file(label).write_text(f"{time.monotonic() - started:.1f}\n", encoding="utf-8")
     return outputs
+
+
+def _seconds_file(label: str) -> Path:
+    """Where the last run of the chapter ``label`` recorded how long it took (one file per chapter)."""
+    return CACHE_DIR / f".{label.replace('/', '__')}.seconds"
+
+
+def longest_first(keys: list[str], labels: dict[str, str]) -> list[str]:
+    """``keys`` in the order to start them: the chapters that took longest last time first, so the
+    workers finish together (a chapter never run before counts as the longest; ties keep their order)."""
+    def last_time(key: str) -> float:
+        try:
+            return float(_seconds_file(labels[key]).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return float("inf")
+    return sorted(keys, key=lambda key: -last_time(key))
 
 
 def _failure_of(nb, error, label: str) -> CellFailure:
@@ -250,7 +268,7 @@ def execute_all(jobs: dict[str, tuple[list[str], str]]) -> dict[str, list[list[d
     elif missing:
         with ProcessPoolExecutor(max_workers=min(len(missing), os.cpu_count() or 1)) as pool:
             futures = {key: pool.submit(run_code_cells, jobs[key][0], jobs[key][1], key)
-                       for key in missing}
+                       for key in longest_first(missing, {key: label for key, (_, label) in jobs.items()})}
             for key, future in futures.items():
                 try:
                     results[key] = future.result()

@@ -233,6 +233,22 @@ def test_a_cell_that_raises_names_its_cell_line_and_exception_without_colour_cod
     assert "without encryption" not in result.stderr, result.stderr
 
 
+def test_chapters_start_longest_first_by_their_last_run(tmp_path, monkeypatch):
+    """Two workers finish together when the long chapter starts first; one never run counts as the longest."""
+    monkeypatch.setattr(execute, "CACHE_DIR", tmp_path)
+    labels = {"a": "01-a.md", "b": "02-b.md", "c": "sub/03-c.md", "d": "04-d.md", "e": "05-e.md"}
+    for key, seconds in (("a", "10.0"), ("b", "155.0"), ("c", "30.5"), ("e", "not a number")):
+        execute._seconds_file(labels[key]).write_text(seconds + "\n", encoding="utf-8")
+    assert execute.longest_first(list(labels), labels) == ["d", "e", "b", "c", "a"]
+
+
+def test_a_chapter_run_records_how_long_it_took(tmp_path, monkeypatch):
+    monkeypatch.setattr(execute, "CACHE_DIR", tmp_path)
+    outputs = execute.run_code_cells(["print(6 * 7)"], "tiny.md", "tiny-key")
+    assert outputs[0][0]["text"] == "42\n"
+    assert 0 < float(execute._seconds_file("tiny.md").read_text(encoding="utf-8")) < 120
+
+
 def test_link_warnings_name_the_file_and_line(tmp_path):
     from booktools.logs import BookLog
 
