@@ -268,7 +268,7 @@ _PIECEWISE = (sp.Piecewise, sp.Heaviside, sp.sign, sp.Abs, sp.Max, sp.Min, sp.Di
 
 def _is_zero(d) -> bool:
     """True when SymPy can show ``d == 0`` symbolically; False when it cannot."""
-    if d == 0:
+    if d == 0 or sp.expand(d, power_exp=False) == 0:      # cheap first: exp(a + b) left whole
         return True
     for transform in (sp.expand, sp.cancel, sp.simplify, lambda e: sp.simplify(e.rewrite(sp.exp))):
         d = transform(d)
