@@ -107,10 +107,6 @@ class Activation:
     def _backward(self, Z: np.ndarray, dA: np.ndarray) -> np.ndarray:
         return dA * self._derivative(Z)
 
-    def _backward_from_forward(self, Z: np.ndarray, A: np.ndarray, dA: np.ndarray) -> np.ndarray:
-        """``_backward(Z, dA)`` for a layer that also kept ``A = g(Z)`` from its forward pass."""
-        return self._backward(Z, dA)
-
 
 class Sigmoid(Activation):
     r"""Logistic sigmoid $\sigma(z) = \dfrac{1}{1 + e^{-z}}$, with $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$.
@@ -130,9 +126,6 @@ class Sigmoid(Activation):
         s = self._forward(Z)
         return s * (1.0 - s)
 
-    def _backward_from_forward(self, Z, A, dA):
-        return dA * (A * (1.0 - A))          # sigma' = A (1 - A): the forward pass already computed A = sigma(Z)
-
 
 class Tanh(Activation):
     r"""Hyperbolic tangent $\tanh(z) = \dfrac{e^{z} - e^{-z}}{e^{z} + e^{-z}}$, with $\tanh'(z) = 1 - \tanh^2(z)$."""
@@ -144,9 +137,6 @@ class Tanh(Activation):
 
     def _derivative(self, Z):
         return 1.0 - np.tanh(Z) ** 2
-
-    def _backward_from_forward(self, Z, A, dA):
-        return dA * (1.0 - A ** 2)           # tanh' = 1 - A^2: the forward pass already computed A = tanh(Z)
 
 
 class ReLU(Activation):

@@ -68,7 +68,7 @@ class Dense:
     def backward(self, dA) -> np.ndarray:
         r"""From $dA$ (the shape of $A$) store $dW$, $db$ and return $dA_{prev} = W^\top dZ$."""
         dA = self._check_like_Z(dA, "dA")
-        return self._backward_dZ(self.activation._backward_from_forward(self.Z, self.A, dA))
+        return self._backward_dZ(self.activation._backward(self.Z, dA))
 
     def backward_dZ(self, dZ) -> np.ndarray:
         r"""The same from $dZ$ directly (the fused output path, $dZ = A - Y$)."""
@@ -88,7 +88,7 @@ class Dense:
         return self.A
 
     def _backward(self, dA, need_dA_prev=True):
-        return self._backward_dZ(self.activation._backward_from_forward(self.Z, self.A, dA), need_dA_prev)
+        return self._backward_dZ(self.activation._backward(self.Z, dA), need_dA_prev)
 
     def _backward_dZ(self, dZ, need_dA_prev=True):
         m = dZ.shape[1]
